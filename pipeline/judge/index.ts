@@ -1,0 +1,190 @@
+// judge(matched segments) → a status, confidence, explanation and evidence per item.
+// The reasoning an inspector applies, as data-driven steps:
+//  1. a passage counts for an item when its evidence rules weigh enough and no exclude rule
+//     says the words are used in another context (victim care, financial audit…);
+//  2. its stage is the most advanced stage cue of the highest priority present (a table's
+//     Status column outranks the action's wording), limited by caps ("not yet live");
+//     with no cue at all it takes the item's default stage;
+//  3. a following sentence that refers back ("This work has not yet started.") lends its cues;
+//  4. across all documents the most advanced stage shown counts (design.md).
+import type { Criterion, Evidence, Item, Segment, Stage } from '../schemas.js';
+import { ITEMS } from '../schemas.js';
+import type { MatchedSegment, RuleHit } from '../match/index.js';
+import type { Rule } from '../rules/schema.js';
+import type { Ruleset } from '../rules/load.js';
+
+const LEVEL: Record<Stage, number> = { planned: 1, commenced: 2, in_place: 3 };
+const STAGE_OF = ['', 'planned', 'commenced', 'in_place'] as const;
+const ANAPHOR = /^(this|these|that|those|it|they|such|the work|work on this|the above|both)\b/i;
+
+export interface Candidate {
+  segment: Segment;
+  relevance: number;
+  evidenceRules: string[];
+  stage: Stage;
+  /** the cue rules that decided the stage; empty when the item's default applied */
+  cues: Rule[];
+  capped: boolean;
+  mixed: boolean;
+  /** a referring sentence that lent its cues */
+  follower?: Segment;
+}
+
+export interface ItemJudgement extends Criterion {
+  candidates: Candidate[];
+  excluded: { segment: Segment; rules: Rule[] }[];
+}
+
+export function judge(matched: MatchedSegment[], ruleset: Ruleset): Record<Item, ItemJudgement> {
+  const byId = new Map(ruleset.rules.map((r) => [r.id, r]));
+  const out = {} as Record<Item, ItemJudgement>;
+  for (const item of ITEMS) out[item] = judgeItem(item, matched, ruleset, byId);
+  return out;
+}
+
+function judgeItem(item: Item, matched: MatchedSegment[], ruleset: Ruleset, byId: Map<string, Rule>): ItemJudgement {
+  const settings = ruleset.items[item];
+  const candidates: Candidate[] = [];
+  const excluded: { segment: Segment; rules: Rule[] }[] = [];
+  let nearMisses = 0;
+
+  matched.forEach((m, i) => {
+    const ev = m.hits.filter((h) => h.item === item && h.role === 'evidence');
+    if (!ev.length) return;
+    const ex = m.hits.filter((h) => h.item === item && h.role === 'exclude');
+    if (ex.length) { excluded.push({ segment: m.segment, rules: ex.map((h) => byId.get(h.ruleId)!) }); return; }
+    const rules = ev.map((h) => byId.get(h.ruleId)!);
+    const relevance = rules.reduce((a, r) => a + r.weight, 0);
+    if (relevance < settings.min_relevance) { nearMisses++; return; }
+    const next = matched[i + 1];
+    const follows = next && next.segment.document === m.segment.document && next.segment.paragraph === m.segment.paragraph &&
+      ANAPHOR.test(next.segment.text) && !next.hits.some((h) => h.item === item && h.role === 'evidence');
+    const cueHits = [...m.hits, ...(follows ? next.hits : [])].filter((h) => h.role === 'stage' && (h.item === null || h.item === item));
+    const fixed = rules.filter((r) => r.stage).map((r) => r.stage!);
+    const decided = decideStage(cueHits, fixed, byId, settings.default_stage);
+    candidates.push({ segment: m.segment, relevance, evidenceRules: rules.map((r) => r.id), ...decided, follower: follows ? next.segment : undefined });
+  });
+
+  candidates.sort((a, b) => LEVEL[b.stage] - LEVEL[a.stage] || b.relevance - a.relevance || (b.cues.length ? 1 : 0) - (a.cues.length ? 1 : 0));
+  const best = candidates[0];
+  const evidence = toEvidence(candidates);
+
+  if (item === 'national_strategy') {
+    const reflected = best && LEVEL[best.stage] >= LEVEL.commenced;
+    return {
+      status: reflected ? 'reflected' : 'not_reflected',
+      confidence: confidence(best && reflected ? best : undefined, candidates, excluded.length, nearMisses),
+      explanation: reflected ? explain('Reflected', best) : notFound(settings.looked_for, candidates, excluded),
+      evidence: reflected ? evidence.map((e) => ({ ...e, stage: 'reflected' as const })) : evidence,
+      candidates,
+      excluded,
+    };
+  }
+  if (!best) {
+    return {
+      status: 'no_information',
+      confidence: confidence(undefined, candidates, excluded.length, nearMisses),
+      explanation: notFound(settings.looked_for, candidates, excluded),
+      evidence: [],
+      candidates,
+      excluded,
+    };
+  }
+  return {
+    status: best.stage,
+    confidence: confidence(best, candidates, excluded.length, nearMisses),
+    explanation: explain(label(best.stage), best, candidates),
+    evidence,
+    candidates,
+    excluded,
+  };
+}
+
+function decideStage(hits: RuleHit[], fixed: Stage[], byId: Map<string, Rule>, fallback: Stage): Pick<Candidate, 'stage' | 'cues' | 'capped' | 'mixed'> {
+  const rules = [...new Set(hits.map((h) => h.ruleId))].map((id) => byId.get(id)!);
+  const cues = rules.filter((r) => r.stage);
+  const caps = rules.filter((r) => r.cap);
+  let level = 0;
+  let deciding: Rule[] = [];
+  let mixed = false;
+  if (cues.length) {
+    const top = Math.max(...cues.map((r) => r.priority));
+    const topCues = cues.filter((r) => r.priority === top);
+    level = Math.max(...topCues.map((r) => LEVEL[r.stage!]));
+    deciding = topCues.filter((r) => LEVEL[r.stage!] === level);
+    mixed = new Set(cues.map((r) => r.stage)).size > 1;
+  }
+  for (const s of fixed) if (LEVEL[s] > level) { level = LEVEL[s]; }
+  if (level === 0) level = LEVEL[fallback];
+  let capped = false;
+  for (const c of caps) {
+    if (LEVEL[c.cap!] < level) { level = LEVEL[c.cap!]; capped = true; deciding = [c]; }
+  }
+  return { stage: STAGE_OF[level] as Stage, cues: deciding, capped, mixed };
+}
+
+/** The best passages first (most advanced stage, then the most relevant), without repeats. */
+function toEvidence(candidates: Candidate[]): Evidence[] {
+  const seen = new Set<string>();
+  const out: Evidence[] = [];
+  for (const c of candidates) {
+    for (const seg of [c.segment, c.follower].filter(Boolean) as Segment[]) {
+      const key = seg.text.toLowerCase().replace(/[^a-z0-9]/g, '');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({
+        document: seg.document,
+        ...seg.location,
+        quote: seg.text,
+        ruleIds: [...c.evidenceRules, ...c.cues.map((r) => r.id)],
+        stage: c.stage,
+        cue: c.cues[0]?.message,
+        score: Math.round(c.relevance * 100) / 100,
+      });
+    }
+    if (out.length >= 8) break;
+  }
+  return out;
+}
+
+function confidence(best: Candidate | undefined, all: Candidate[], excluded: number, nearMisses: number): number {
+  let c: number;
+  if (!best) {
+    c = 0.9 - Math.min(0.2, excluded * 0.05) - Math.min(0.2, nearMisses * 0.05) - (all.length ? 0.15 : 0);
+  } else {
+    c = 0.55;
+    if (best.cues.length) c += 0.2;
+    if (all.filter((x) => x.stage === best.stage).length >= 2) c += 0.1;
+    if (best.relevance >= 2) c += 0.05;
+    if (best.mixed && !best.capped) c -= 0.1;
+    if (best.capped) c -= 0.05;
+    if (all.some((x) => x !== best && x.stage !== best.stage && x.cues.length && x.relevance >= best.relevance)) c -= 0.05;
+  }
+  return Math.round(Math.max(0.2, Math.min(0.97, c)) * 100) / 100;
+}
+
+const label = (s: Stage) => ({ planned: 'Planned', commenced: 'Commenced', in_place: 'In place' })[s];
+
+export function where(seg: Segment): string {
+  const l = seg.location;
+  const at = l.page ? `page ${l.page}` : l.sheet ? `sheet ‘${l.sheet}’ row ${l.row}` : l.line ? `line ${l.line}` : l.section ? `‘${l.section}’` : '';
+  return at ? `${seg.document}, ${at}` : seg.document;
+}
+
+function short(text: string, n = 140): string {
+  return text.length <= n ? text : `${text.slice(0, n - 1).replace(/\s+\S*$/, '')}…`;
+}
+
+function explain(head: string, best: Candidate, all: Candidate[] = []): string {
+  const cue = best.cues.length ? best.cues.map((r) => r.message.replace(/\.$/, '')).join('; ') : 'relevant evidence with no progress cue (the item’s default stage)';
+  const others = all.filter((c) => c !== best && c.stage !== best.stage).length;
+  const rest = others ? ` ${others} other passage${others === 1 ? ' shows' : 's show'} an earlier stage; the most advanced counts.` : '';
+  return `${head}: “${short(best.segment.text)}” (${where(best.segment)}). Cue: ${cue}.${rest}`;
+}
+
+function notFound(lookedFor: string, candidates: Candidate[], excluded: { segment: Segment; rules: Rule[] }[]): string {
+  const reasons = [...new Set(excluded.flatMap((e) => e.rules.map((r) => r.message.replace(/\.$/, '').toLowerCase())))].slice(0, 3);
+  const weak = candidates.length ? ` ${candidates.length} passage${candidates.length === 1 ? '' : 's'} mentioned it only as future intent or conditionally.` : '';
+  const ctx = excluded.length ? ` ${excluded.length} passage${excluded.length === 1 ? ' used' : 's used'} the words in another context (${reasons.join('; ')}).` : '';
+  return `Looked for ${lookedFor}; none found.${weak}${ctx}`;
+}

@@ -1,0 +1,218 @@
+// match(segments, rules) → rule hits per segment. Each segment is tokenised once; each rule's
+// condition tree is evaluated over the shared tokens in time linear in the segment's length
+// times the number of terms. Hits carry the character spans that matched, for highlighting.
+import type { Segment } from '../schemas.js';
+import type { Condition, Rule } from '../rules/schema.js';
+import { findDates, relation, type DateSpan } from './dates.js';
+import { tokenize, type Tokens } from './tokens.js';
+
+export interface RuleHit {
+  ruleId: string;
+  item: string | null;
+  role: Rule['role'];
+  /** [start, end) character spans in the segment text */
+  spans: [number, number][];
+}
+
+/** Everything a condition may look at in one segment, computed at most once. */
+export class SegmentView {
+  readonly tokens: Tokens;
+  private stemIndex?: Map<string, number[]>;
+  private dateSpans?: DateSpan[];
+  private cellTokens = new Map<number, Tokens>();
+  constructor(readonly segment: Pick<Segment, 'text' | 'kind' | 'cells' | 'header'>, readonly review: Date) {
+    this.tokens = tokenize(segment.text);
+  }
+  positions(stem: string): number[] {
+    if (!this.stemIndex) {
+      this.stemIndex = new Map();
+      this.tokens.stems.forEach((s, i) => {
+        const l = this.stemIndex!.get(s);
+        if (l) l.push(i); else this.stemIndex!.set(s, [i]);
+      });
+    }
+    return this.stemIndex.get(stem) ?? [];
+  }
+  dates(): DateSpan[] {
+    return (this.dateSpans ??= findDates(this.segment.text, this.review));
+  }
+  cell(i: number): Tokens {
+    let t = this.cellTokens.get(i);
+    if (!t) { t = tokenize(this.segment.cells?.[i] ?? ''); this.cellTokens.set(i, t); }
+    return t;
+  }
+}
+
+/** A compiled term: a sequence of keys. A word is compared by its stem; `word*` by prefix of
+ * the word; `=word` exactly (so "=established" does not also match "establishment"). */
+type Mode = 'stem' | 'prefix' | 'exact';
+type Term = { keys: string[]; modes: Mode[] };
+
+const termCache = new Map<string, Term>();
+function compileTerm(t: string): Term {
+  let c = termCache.get(t);
+  if (!c) {
+    const keys: string[] = [];
+    const modes: Mode[] = [];
+    for (const w of t.trim().split(/\s+/)) {
+      const mode: Mode = w.endsWith('*') ? 'prefix' : w.startsWith('=') ? 'exact' : 'stem';
+      const toks = tokenize(mode === 'prefix' ? w.slice(0, -1) : mode === 'exact' ? w.slice(1) : w);
+      toks.stems.forEach((s, i) => {
+        const last = i === toks.stems.length - 1;
+        const m: Mode = mode === 'prefix' && !last ? 'stem' : mode;
+        keys.push(m === 'stem' ? s : toks.words[i]);
+        modes.push(m);
+      });
+    }
+    c = { keys, modes };
+    termCache.set(t, c);
+  }
+  return c;
+}
+
+/** Token index spans [start, end) where any of the terms occurs in `tokens`. */
+function termSpans(view: SegmentView, tokens: Tokens, list: string[], indexed: boolean): [number, number][] {
+  const out: [number, number][] = [];
+  for (const t of list) {
+    const term = compileTerm(t);
+    const n = term.keys.length;
+    if (!n) continue;
+    const firstCandidates = indexed && term.modes[0] === 'stem'
+      ? view.positions(term.keys[0])
+      : tokens.words.map((_, i) => i);
+    for (const i of firstCandidates) {
+      if (i + n > tokens.stems.length) continue;
+      let ok = true;
+      for (let k = 0; k < n && ok; k++) {
+        const m = term.modes[k];
+        ok = m === 'stem' ? tokens.stems[i + k] === term.keys[k] : m === 'exact' ? tokens.words[i + k] === term.keys[k] : tokens.words[i + k].startsWith(term.keys[k]);
+      }
+      if (ok) out.push([i, i + n]);
+    }
+  }
+  return out;
+}
+
+/** Evaluates a condition: the token spans that matched, or null for no match. Conditions that
+ * match without a position (none, date, column) return an empty list. */
+export function evaluate(c: Condition, view: SegmentView, prior: [number, number][] = []): [number, number][] | null {
+  const tk = view.tokens;
+  if (c.phrase !== undefined) { const s = termSpans(view, tk, [c.phrase], true); return s.length ? s : null; }
+  if (c.terms) { const s = termSpans(view, tk, c.terms, true); return s.length ? s : null; }
+  if (c.starts) {
+    const s = termSpans(view, tk, c.starts, true).filter(([a]) => a === 0);
+    return s.length ? s : null;
+  }
+  if (c.near) {
+    const s = termSpans(view, tk, c.near.terms, true).filter(([a, b]) =>
+      prior.some(([pa, pb]) => a - pb < c.near!.within && pa - b < c.near!.within));
+    return s.length ? s : null;
+  }
+  if (c.not_after) {
+    // keeps the earlier siblings' matches that no listed term precedes within N tokens
+    const blockers = termSpans(view, tk, c.not_after.terms, true);
+    const kept = prior.filter(([a]) => !blockers.some(([, b]) => b <= a && a - b < c.not_after!.within));
+    return kept.length ? kept : null;
+  }
+  if (c.all) {
+    let acc: [number, number][] = [];
+    for (const child of c.all) {
+      if (child.not_after) {
+        const kept = evaluate(child, view, acc);
+        if (!kept) return null;
+        acc = kept;
+        continue;
+      }
+      const s = evaluate(child, view, acc.length ? acc : prior);
+      if (!s) return null;
+      acc = acc.concat(s);
+    }
+    return acc;
+  }
+  if (c.any) {
+    let acc: [number, number][] | null = null;
+    for (const child of c.any) {
+      const s = evaluate(child, view, prior);
+      if (s) acc = [...(acc ?? []), ...s];
+    }
+    return acc;
+  }
+  if (c.none) {
+    for (const child of c.none) if (evaluate(child, view, prior)) return null;
+    return [];
+  }
+  if (c.date) {
+    const ds = view.dates();
+    return ds.some((d) => c.date === 'any' || relation(d, view.review) === c.date) ? [] : null;
+  }
+  if (c.column) {
+    const { header, cells } = view.segment;
+    if (!header || !cells) return null;
+    for (let i = 0; i < header.length; i++) {
+      const h = tokenize(header[i] ?? '');
+      if (!termSpans(view, h, c.column.name, false).length) continue;
+      if (termSpans(view, view.cell(i), c.column.terms, false).length) return [];
+    }
+    return null;
+  }
+  return null;
+}
+
+export function matchRule(rule: Pick<Rule, 'match' | 'scope'>, view: SegmentView): [number, number][] | null {
+  if (!rule.scope.includes(view.segment.kind)) return null;
+  const m = rule.match;
+  let acc: [number, number][] = [];
+  if (m.all) {
+    const s = evaluate({ all: m.all }, view);
+    if (!s) return null;
+    acc = s;
+  }
+  if (m.any) {
+    const s = evaluate({ any: m.any }, view, acc);
+    if (!s) return null;
+    acc = acc.concat(s);
+  }
+  if (m.none && !evaluate({ none: m.none }, view)) return null;
+  return acc;
+}
+
+/** Character spans of token spans, merged. */
+function charSpans(view: SegmentView, spans: [number, number][]): [number, number][] {
+  const cs = spans
+    .map(([a, b]) => [view.tokens.offsets[a][0], view.tokens.offsets[b - 1][1]] as [number, number])
+    .sort((x, y) => x[0] - y[0]);
+  const out: [number, number][] = [];
+  for (const s of cs) {
+    const last = out[out.length - 1];
+    if (last && s[0] <= last[1]) last[1] = Math.max(last[1], s[1]);
+    else out.push([...s]);
+  }
+  return out;
+}
+
+export interface MatchedSegment { segment: Segment; hits: RuleHit[]; view: SegmentView }
+
+/** Stage cues are read only where they can matter: in segments with evidence for an item,
+ * and in the sentence after one (which may say "This work has not yet started."). */
+export function match(segments: Segment[], rules: Rule[], review: Date): MatchedSegment[] {
+  const topical = rules.filter((r) => r.role !== 'stage');
+  const stage = rules.filter((r) => r.role === 'stage');
+  const run = (view: SegmentView, list: Rule[], hits: RuleHit[]) => {
+    for (const rule of list) {
+      const s = matchRule(rule, view);
+      if (s) hits.push({ ruleId: rule.id, item: rule.item, role: rule.role, spans: charSpans(view, s) });
+    }
+  };
+  const out: MatchedSegment[] = segments.map((segment) => {
+    const view = new SegmentView(segment, review);
+    const hits: RuleHit[] = [];
+    run(view, topical, hits);
+    return { segment, hits, view };
+  });
+  out.forEach((m, i) => {
+    const prev = out[i - 1];
+    const near = prev && prev.segment.document === m.segment.document && prev.segment.paragraph === m.segment.paragraph;
+    if (m.hits.some((h) => h.role === 'evidence') || (near && prev.hits.some((h) => h.role === 'evidence'))) run(m.view, stage, m.hits);
+  });
+  return out;
+}

@@ -1,0 +1,162 @@
+// The rule-file language. Every object is strict, so a misspelt key is an error, not a rule
+// that silently never fires. Conditions are plain data with bounded evaluation: there are no
+// regular expressions in rule files, so no rule can make a run hang.
+import { z } from 'zod';
+
+const term = z.string().trim().min(1, 'a term cannot be empty');
+const terms = z.array(term).min(1, 'give at least one term');
+
+export const DateRelation = z.enum(['after_review', 'on_or_before_review', 'spanning_review', 'any']);
+
+/** A condition has exactly one key; which one decides its meaning (see rules/README.md). */
+export interface Condition {
+  phrase?: string;
+  terms?: string[];
+  near?: { terms: string[]; within: number };
+  all?: Condition[];
+  any?: Condition[];
+  none?: Condition[];
+  column?: { name: string[]; terms: string[] };
+  date?: z.infer<typeof DateRelation>;
+  starts?: string[];
+  not_after?: { terms: string[]; within: number };
+}
+
+const CONDITION_KEYS = ['phrase', 'terms', 'near', 'not_after', 'all', 'any', 'none', 'column', 'date', 'starts'] as const;
+
+export const Condition: z.ZodType<Condition> = z.lazy(() =>
+  z
+    .strictObject({
+      phrase: term.optional(),
+      terms: terms.optional(),
+      near: z.strictObject({ terms, within: z.number().int().min(1).max(40) }).optional(),
+      not_after: z.strictObject({ terms, within: z.number().int().min(1).max(10) }).optional(),
+      all: z.array(Condition).min(1).optional(),
+      any: z.array(Condition).min(1).optional(),
+      none: z.array(Condition).min(1).optional(),
+      column: z.strictObject({ name: terms, terms }).optional(),
+      date: DateRelation.optional(),
+      starts: terms.optional(),
+    })
+    .superRefine((c, ctx) => {
+      const keys = Object.keys(c).filter((k) => (c as Record<string, unknown>)[k] !== undefined);
+      if (keys.length !== 1) {
+        ctx.addIssue({
+          code: 'custom',
+          message: keys.length === 0
+            ? `a condition needs one of ${CONDITION_KEYS.join(', ')}`
+            : `a condition has exactly one key, found ${keys.join(' and ')}; put them in separate list items under all:`,
+        });
+      }
+    }),
+);
+
+export const Match = z
+  .strictObject({
+    all: z.array(Condition).min(1).optional(),
+    any: z.array(Condition).min(1).optional(),
+    none: z.array(Condition).min(1).optional(),
+  })
+  .refine((m) => m.all || m.any, { message: 'match needs all: or any: (none: alone matches everything)' });
+export type Match = z.infer<typeof Match>;
+
+const Example = z.union([
+  z.string().min(1),
+  z.strictObject({ text: z.string().min(1), header: z.array(z.string()).optional() }),
+]);
+export type Example = z.infer<typeof Example>;
+
+export const StageName = z.enum(['planned', 'commenced', 'in_place']);
+
+export const RuleFile = z.strictObject({
+  message: z.string().trim().min(1, 'say in one sentence what the rule recognises'),
+  /** evidence: makes a passage count for the item; exclude: stops it counting (the item's
+   * words in another context); stage: says how far the work described has got. */
+  role: z.enum(['evidence', 'exclude', 'stage']).optional(),
+  scope: z.array(z.enum(['sentence', 'table-row', 'heading'])).min(1).default(['sentence', 'table-row']),
+  /** evidence: how strongly a hit ties the passage to the item (the judge sums weights) */
+  weight: z.number().min(0).max(5).default(1),
+  /** stage rules: the stage a hit shows; evidence rules: a stage the evidence implies by itself */
+  stage: StageName.optional(),
+  /** stage rules: the most advanced stage a passage with this cue can show ("not yet live") */
+  cap: z.enum(['planned', 'commenced', 'in_place']).optional(),
+  /** stage rules: a cue with a higher priority overrides lower ones in the same passage */
+  priority: z.number().int().min(0).max(9).default(1),
+  match: Match,
+  examples: z.strictObject({
+    hit: z.array(Example).min(1, 'give at least one hit example'),
+    miss: z.array(Example).min(1, 'give at least one miss example'),
+    known_gap: z.array(z.strictObject({ text: z.string().min(1), header: z.array(z.string()).optional(), why: z.string().min(1) })).default([]),
+  }),
+});
+export type RuleFile = z.infer<typeof RuleFile>;
+
+export interface Rule extends RuleFile {
+  id: string;
+  /** the item a rule belongs to, or null for stage cues shared by all items */
+  item: string | null;
+  role: 'evidence' | 'exclude' | 'stage';
+  file: string;
+}
+
+/** rules/items.yaml: per-item settings the judge reads. */
+export const ItemSettings = z.strictObject({
+  title: z.string().min(1),
+  looked_for: z.string().min(1),
+  /** relevance (sum of evidence weights) a passage needs to count */
+  min_relevance: z.number().min(0).default(1),
+  /** stage of relevant evidence with no stage cue at all */
+  default_stage: StageName.default('planned'),
+});
+export const ItemsFile = z.strictObject({
+  national_strategy: ItemSettings,
+  ccu_capability: ItemSettings,
+  it_monitoring: ItemSettings,
+  partner_relationships: ItemSettings,
+});
+export type ItemsFile = z.infer<typeof ItemsFile>;
+
+/** rules/outcome.yaml: the first category whose condition holds is the force's category. */
+const Status = z.enum(['no_information', 'planned', 'commenced', 'in_place']);
+export const OutcomeFile = z.strictObject({
+  categories: z.array(
+    z.strictObject({
+      category: z.enum(['all_in_place', 'insufficient_information', 'plans_commenced', 'plans_not_commenced']),
+      when: z
+        .strictObject({
+          items: z.array(z.enum(['ccu_capability', 'it_monitoring', 'partner_relationships'])).min(1).default(['ccu_capability', 'it_monitoring', 'partner_relationships']),
+          status_in: z.array(Status).min(1),
+          /** how many of `items` must have a status in `status_in`: a number, or "all" */
+          at_least: z.union([z.number().int().min(1), z.literal('all')]),
+        })
+        .optional(),
+      because: z.string().min(1),
+    }),
+  ).min(1),
+});
+export type OutcomeFile = z.infer<typeof OutcomeFile>;
+
+/** rules/letter.yaml: the draft letter's wording. {{name}} placeholders are filled in. */
+export const LetterFile = z.strictObject({
+  salutation: z.string(),
+  subject: z.string(),
+  preamble: z.array(z.string()).min(1),
+  recommendation: z.string(),
+  review: z.string(),
+  national_strategy: z.strictObject({ reflected: z.string(), not_reflected: z.string() }),
+  items: z.strictObject({
+    ccu_capability: z.strictObject({ phrase: z.string() }),
+    it_monitoring: z.strictObject({ phrase: z.string() }),
+    partner_relationships: z.strictObject({ phrase: z.string() }),
+  }),
+  statuses: z.strictObject({
+    no_information: z.string(),
+    planned: z.string(),
+    commenced: z.string(),
+    in_place: z.string(),
+  }),
+  closing: z.array(z.string()),
+  signature: z.array(z.string()),
+  draft_notice: z.string(),
+});
+export type LetterFile = z.infer<typeof LetterFile>;

@@ -1,0 +1,148 @@
+// segment(document) → paragraphs and segments (sentences, headings, table rows), located.
+// PDF pages arrive as hard-wrapped lines with headers and footers; Word and text formats as
+// blocks. Both end up as paragraphs whose sentences know the page (or section, sheet and row,
+// line) where they start.
+import type { ExtractedDocument, Location, Paragraph, Part, Segment, SegmentedDocument } from '../schemas.js';
+import { findFurniture } from './furniture.js';
+import { splitSentences } from './sentences.js';
+
+interface Block {
+  kind: 'heading' | 'paragraph' | 'table-row';
+  text: string;
+  level?: number;
+  cells?: string[];
+  header?: string[];
+  location: Location;
+  /** offsets in `text` where a new page starts (PDF paragraphs that cross a page break) */
+  breaks?: { offset: number; page: number }[];
+}
+
+const NUMBERED = /^(\(?[0-9]{1,2}(\.[0-9]{1,2}){0,3}[.)]|[0-9]{1,2}(\.[0-9]{1,2}){1,3}|\(?[a-z]\)|\([ivx]+\))\s+/;
+const BULLET = /^[●•▪◦■□➢►\-–*]\s*/;
+const TERMINAL = /[.!?:;)"”’]$/;
+
+export function segment(doc: ExtractedDocument): SegmentedDocument {
+  const blocks = doc.parts.some((p) => p.kind === 'page') ? pdfBlocks(doc.parts) : doc.parts.map(partBlock);
+  return toSegments(doc.file, blocks);
+}
+
+function partBlock(p: Part): Block {
+  return { kind: p.kind === 'page' ? 'paragraph' : p.kind, text: p.text, level: p.level, cells: p.cells, header: p.header, location: p.location };
+}
+
+/** Page text → blocks: drop furniture, unwrap lines into paragraphs, spot headings, and join
+ * a paragraph that a page break cut in two (it keeps the page where it starts). */
+function pdfBlocks(parts: Part[]): Block[] {
+  const pages = parts.filter((p) => p.kind === 'page');
+  const lines = pages.map((p) => p.text.split('\n'));
+  const furniture = findFurniture(lines);
+  const bodyLines = lines.map((ls, i) => ls.filter((l, j) => !furniture[i].has(j) && l.trim()).map((l) => l.replace(/\s+/g, ' ').trim()));
+  const lengths = bodyLines.flat().map((l) => l.length).sort((a, b) => a - b);
+  const width = lengths.length ? lengths[Math.floor(lengths.length * 0.9)] : 80;
+  const short = (l: string) => l.length < width * 0.72;
+
+  const blocks: Block[] = [];
+  let cur: Block | null = null;
+  let lastLine = '';
+  const close = () => {
+    if (cur) blocks.push(cur);
+    cur = null;
+  };
+  bodyLines.forEach((ls, pi) => {
+    const page = pages[pi].location.page ?? pi + 1;
+    ls.forEach((line, li) => {
+      const startsNew = NUMBERED.test(line) || BULLET.test(line);
+      if (cur && li === 0) {
+        // a paragraph continues across the page break when it did not end and the new line
+        // does not start a block of its own
+        const continues = !startsNew && !TERMINAL.test(lastLine) && !short(lastLine);
+        if (continues) {
+          cur.breaks = [...(cur.breaks ?? []), { offset: cur.text.length + 1, page }];
+          cur.text = joinLine(cur.text, line);
+          lastLine = line;
+          return;
+        }
+        close();
+      }
+      if (cur && (startsNew || short(lastLine))) close();
+      if (!cur) cur = { kind: 'paragraph', text: line, location: { page } };
+      else cur.text = joinLine(cur.text, line);
+      lastLine = line;
+    });
+  });
+  close();
+  return blocks.map((b) => (looksLikeHeading(b, width) ? { ...b, kind: 'heading', level: headingLevel(b.text) } : b));
+}
+
+function joinLine(text: string, line: string): string {
+  // a word hyphenated at the line end is joined without a space, keeping its hyphen
+  return /[A-Za-z0-9][-–]$/.test(text) ? text + line : `${text} ${line}`;
+}
+
+function looksLikeHeading(b: Block, width: number): boolean {
+  const t = b.text;
+  if (b.breaks || t.length > width * 0.72 || TERMINAL.test(t) || /[,]$/.test(t)) return false;
+  const words = t.split(' ');
+  if (words.length > 12 || !/^[A-Z0-9(]/.test(t)) return false;
+  const body = t.replace(NUMBERED, '');
+  if (!body || !/[A-Za-z]{3}/.test(body)) return false;
+  // numbered headings ("6. Abuse of position") or title-like lines (most words capitalised)
+  if (NUMBERED.test(t) && /^[A-Z]/.test(body)) return true;
+  const caps = words.filter((w) => /^[A-Z]/.test(w)).length;
+  return caps / words.length >= 0.6 && words.length <= 8;
+}
+
+function headingLevel(text: string): number {
+  const m = /^(\d+(?:\.\d+)*)/.exec(text);
+  return m ? m[1].split('.').filter(Boolean).length : 1;
+}
+
+/** Blocks → paragraphs and segments, tracking the heading path as the section. */
+function toSegments(document: string, blocks: Block[]): SegmentedDocument {
+  const paragraphs: Paragraph[] = [];
+  const segments: Segment[] = [];
+  const headings: { level: number; text: string }[] = [];
+  const section = () => (headings.length ? headings.map((h) => h.text).join(' › ') : undefined);
+  const locate = (base: Location, page?: number): Location => {
+    const s = section();
+    return clean({ ...base, page: page ?? base.page, section: base.section ?? s });
+  };
+
+  for (const b of blocks) {
+    const text = b.text.replace(/\s+/g, ' ').trim();
+    if (!text) continue;
+    const index = paragraphs.length;
+    if (b.kind === 'heading') {
+      const level = b.level ?? 1;
+      while (headings.length && headings[headings.length - 1].level >= level) headings.pop();
+      headings.push({ level, text: text.slice(0, 120) });
+      paragraphs.push({ index, document, text, location: locate(b.location) });
+      segments.push({ id: `${document}#${segments.length}`, kind: 'heading', text, document, paragraph: index, location: locate(b.location) });
+      continue;
+    }
+    paragraphs.push({ index, document, text, location: locate(b.location) });
+    if (b.kind === 'table-row') {
+      segments.push({ id: `${document}#${segments.length}`, kind: 'table-row', text, document, paragraph: index, location: locate(b.location), cells: b.cells, header: b.header });
+      continue;
+    }
+    // Offsets into the raw block text, so a page break inside the paragraph is placed right.
+    const raw = stripLead(b.text);
+    for (const span of splitSentences(raw.text)) {
+      const sentence = raw.text.slice(span.start, span.end).replace(/\s+/g, ' ');
+      const at = raw.offset + span.start;
+      const page = b.breaks?.filter((x) => x.offset <= at).pop()?.page;
+      segments.push({ id: `${document}#${segments.length}`, kind: 'sentence', text: sentence, document, paragraph: index, location: locate(b.location, page) });
+    }
+  }
+  return { document, paragraphs, segments };
+}
+
+/** A paragraph's number or bullet is not part of its first sentence. */
+function stripLead(text: string): { text: string; offset: number } {
+  const m = BULLET.exec(text) ?? (NUMBERED.test(text) && /^[A-Z"“(]/.test(text.replace(NUMBERED, '')) ? NUMBERED.exec(text) : null);
+  return m ? { text: text.slice(m[0].length), offset: m[0].length } : { text, offset: 0 };
+}
+
+function clean(l: Location): Location {
+  return Object.fromEntries(Object.entries(l).filter(([, v]) => v !== undefined)) as Location;
+}
