@@ -51,6 +51,8 @@ function judgeItem(item: Item, matched: MatchedSegment[], ruleset: Ruleset, byId
   matched.forEach((m, i) => {
     const ev = m.hits.filter((h) => h.item === item && h.role === 'evidence');
     if (!ev.length) return;
+    // a question asks, it does not tell (return forms repeat the inspectorate's questions)
+    if (m.segment.kind === 'sentence' && /\?["”’)]*$/.test(m.segment.text)) return;
     const ex = m.hits.filter((h) => h.item === item && h.role === 'exclude');
     if (ex.length) { excluded.push({ segment: m.segment, rules: ex.map((h) => byId.get(h.ruleId)!) }); return; }
     const rules = ev.map((h) => byId.get(h.ruleId)!);

@@ -18,6 +18,9 @@ interface Block {
 }
 
 const NUMBERED = /^(\(?[0-9]{1,2}(\.[0-9]{1,2}){0,3}[.)]|[0-9]{1,2}(\.[0-9]{1,2}){1,3}|\(?[a-z]\)|\([ivx]+\))\s+/;
+/** Row references of action plans and decision logs ("A3", "D4", "C6.1"): in a PDF's text layer
+ * a table row has no other mark, so each starts a block of its own (fixture: metropolitan). */
+const ROW_REF = /^[A-Z]{1,2}\d{1,2}(\.\d{1,2})?\s+\S/;
 const BULLET = /^[●•▪◦■□➢►\-–*]\s*/;
 const TERMINAL = /[.!?:;)"”’]$/;
 
@@ -51,7 +54,7 @@ function pdfBlocks(parts: Part[]): Block[] {
   bodyLines.forEach((ls, pi) => {
     const page = pages[pi].location.page ?? pi + 1;
     ls.forEach((line, li) => {
-      const startsNew = NUMBERED.test(line) || BULLET.test(line);
+      const startsNew = NUMBERED.test(line) || BULLET.test(line) || ROW_REF.test(line);
       if (cur && li === 0) {
         // a paragraph continues across the page break when it did not end and the new line
         // does not start a block of its own
