@@ -15,15 +15,15 @@ const ruleset = loadRuleset('rules');
 const runs: Record<string, { out: string; result: RunResult }> = {};
 
 beforeAll(async () => {
-  for (const set of ['dev', 'devset']) {
+  for (const set of ['dev', 'dev-b', 'devset']) {
     const out = mkdtempSync(join(tmpdir(), `pa-${set}-`));
     runs[set] = { out, result: await runEmbedded({ submissions: `fixtures/${set}/submissions`, out, reviewDate: '2017-06-01', ruleset }) };
   }
-});
+}, 600_000);
 
 const strip = (s: string) => s.replace(/\s+/g, '');
 
-describe.each(['dev', 'devset'])('embedded run over fixtures/%s', (set) => {
+describe.each(['dev', 'dev-b', 'devset'])('embedded run over fixtures/%s', (set) => {
   it('writes a findings.json that keeps the contract, with every force and document', () => {
     const { out } = runs[set];
     const findings = Findings.parse(JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')));

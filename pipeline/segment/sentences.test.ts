@@ -17,6 +17,9 @@ describe('splitSentences', () => {
   it('keeps closing quotes with their sentence', () => {
     expect(split('He said “it is live.” Then it stopped.')).toEqual(['He said “it is live.”', 'Then it stopped.']);
   });
+  it('ends a quotation that opens a sentence and closes without a stop', () => {
+    expect(split('“and to build relationships with the organisations” We will ask refuges. “Not this” one.')).toEqual(['“and to build relationships with the organisations”', 'We will ask refuges.', '“Not this” one.']);
+  });
   it('does not split e.g. and i.e. or before a lower-case word', () => {
     expect(split('Partners, e.g. refuges, i.e. local ones. etc. continue here.')).toEqual(['Partners, e.g. refuges, i.e. local ones. etc. continue here.']);
   });

@@ -27,6 +27,13 @@ export function splitSentences(text: string): Span[] {
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const ch = text[i];
+    // a quotation that opens a sentence and closes without a stop ends it when a capital
+    // follows: “…support vulnerable people” We will… (fixture: dev-b/north-wales)
+    if (ch === '”' && /^\s*“/.test(text.slice(start, start + 3)) && /^\s+[A-Z]/.test(text.slice(i + 1, i + 3))) {
+      pushSpan(spans, text, start, i + 1);
+      start = i + 1;
+      continue;
+    }
     if (ch !== '.' && ch !== '!' && ch !== '?') continue;
     let j = i + 1;
     while (j < n && (text[j] === '.' || text[j] === '!' || text[j] === '?')) j++; // "..." "?!"
