@@ -7,10 +7,13 @@ import { judge, type ItemJudgement } from './judge/index.js';
 import { draft } from './draft/index.js';
 import type { Ruleset } from './rules/load.js';
 import type { Item } from './schemas.js';
+import { FORCES } from './forces.js';
 
 export interface ForceInput {
   slug: string;
   name: string;
+  /** the names of the other forces, to recognise passages about their work (default: the 43) */
+  otherForces?: string[];
   documents: ExtractedDocument[];
   warnings?: string[];
 }
@@ -45,7 +48,8 @@ export function assessForce(input: ForceInput, ruleset: Ruleset, reviewDate: str
   const t1 = performance.now();
   const matched: MatchedSegment[] = segmented.flatMap((s) => match(s.segments, ruleset.rules, review));
   const t2 = performance.now();
-  const judgements = judge(matched, ruleset);
+  const otherForces = input.otherForces ?? FORCES.filter((f) => f.slug !== input.slug).map((f) => f.name);
+  const judgements = judge(matched, ruleset, { name: input.name, otherForces });
   const assessment = draft({ slug: input.slug, name: input.name }, docs.map(summarise), judgements, ruleset.outcome, input.warnings ?? []);
   const t3 = performance.now();
   return { assessment, judgements, segmented, timings: { segment: t1 - t0, match: t2 - t1, judge: t3 - t2 } };

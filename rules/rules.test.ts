@@ -1,12 +1,13 @@
 // Rules about rules, over the project's rules/ folder: it loads; ids are unique and taken from
 // the path; folders are item ids or stage; every rule has a message, a hit and a miss; and every
 // example of every rule passes (the same check as `plan-assessor rules test`).
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatResult, testRule } from '../pipeline/rules/examples.js';
 import { loadRuleset, RULE_FOLDERS } from '../pipeline/rules/load.js';
 import { ITEMS } from '../pipeline/schemas.js';
+import { ruleTree } from '../pipeline/rules/test-helpers/tree.js';
 
 const DIR = 'rules';
 const ruleset = loadRuleset(DIR);
@@ -45,6 +46,23 @@ describe('rules about rules', () => {
 describe.each(ruleset.rules.map((r) => [r.id, r] as const))('examples of %s', (_id, rule) => {
   it('pass: hits match, misses do not, known gaps do not yet', () => {
     const failures = testRule(rule).filter((r) => !r.passed);
+    expect(failures.map(formatResult).join('\n')).toBe('');
+  });
+});
+
+describe('the worked examples in rules/README.md', () => {
+  // each ```yaml block that starts with "# rules/<folder>/<name>.yaml" is a complete rule
+  const blocks = [...readFileSync(join(DIR, 'README.md'), 'utf8').matchAll(/```yaml\n# rules\/(\S+\.yaml)\n([\s\S]*?)```/g)];
+  const readme = loadRuleset(ruleTree(Object.fromEntries(blocks.map((b) => [b[1], b[2]]))));
+
+  it('are valid rule files, one for each condition key', () => {
+    expect(readme.rules).toHaveLength(blocks.length);
+    const used = new Set(readme.rules.flatMap((r) => JSON.stringify(r.match).match(/"(\w+)":/g) ?? []).map((k) => k.slice(1, -2)));
+    for (const key of ['phrase', 'terms', 'near', 'not_after', 'all', 'any', 'none', 'column', 'date', 'starts']) expect(used.has(key), key).toBe(true);
+  });
+
+  it('do what the page says they do', () => {
+    const failures = readme.rules.flatMap(testRule).filter((r) => !r.passed);
     expect(failures.map(formatResult).join('\n')).toBe('');
   });
 });

@@ -13,7 +13,7 @@ import type { MatchedSegment, RuleHit } from '../match/index.js';
 import type { Rule } from '../rules/schema.js';
 import type { Ruleset } from '../rules/load.js';
 
-const LEVEL: Record<Stage, number> = { planned: 1, commenced: 2, in_place: 3 };
+const LEVEL: Record<Stage | 'none', number> = { none: 0, planned: 1, commenced: 2, in_place: 3 };
 const STAGE_OF = ['', 'planned', 'commenced', 'in_place'] as const;
 const ANAPHOR = /^(this|these|that|those|it|they|such|the work|work on this|the above|both)\b/i;
 
@@ -35,11 +35,29 @@ export interface ItemJudgement extends Criterion {
   excluded: { segment: Segment; rules: Rule[] }[];
 }
 
-export function judge(matched: MatchedSegment[], ruleset: Ruleset): Record<Item, ItemJudgement> {
+/** Who the submission is from, so that passages about another force's work do not count. */
+export interface Subject { name: string; otherForces: string[] }
+
+export function judge(matched: MatchedSegment[], ruleset: Ruleset, subject?: Subject): Record<Item, ItemJudgement> {
   const byId = new Map(ruleset.rules.map((r) => [r.id, r]));
+  const aboutOther = otherForceTest(subject);
+  const own = matched.filter((m) => !aboutOther(m.segment.text));
   const out = {} as Record<Item, ItemJudgement>;
-  for (const item of ITEMS) out[item] = judgeItem(item, matched, ruleset, byId);
+  for (const item of ITEMS) out[item] = judgeItem(item, own, ruleset, byId);
   return out;
+}
+
+/** A passage that names another force, and neither this force nor both or all forces, is about
+ * the other force's work (fixture: dev-b/dorset, whose alliance partner's monitoring is live). */
+export function otherForceTest(subject?: Subject): (text: string) => boolean {
+  if (!subject?.otherForces.length) return () => false;
+  const short = (n: string) => n.replace(/\b(Police Service|Police|Constabulary|Service)\b/g, '').replace(/^(the)\s+/i, '').trim();
+  const own = short(subject.name).toLowerCase();
+  const others = subject.otherForces.map(short).filter((n) => n && !own.includes(n.toLowerCase()) && !n.toLowerCase().includes(own));
+  if (!others.length) return () => false;
+  const re = new RegExp(`\\b(${others.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\b`);
+  const ours = new RegExp(`\\b(${own.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}|both forces|each force|all forces|the alliance|alliance-wide|the collaboration|two forces|the forces)\\b`, 'i');
+  return (text) => re.test(text) && !ours.test(text);
 }
 
 function judgeItem(item: Item, matched: MatchedSegment[], ruleset: Ruleset, byId: Map<string, Rule>): ItemJudgement {
@@ -64,6 +82,7 @@ function judgeItem(item: Item, matched: MatchedSegment[], ruleset: Ruleset, byId
     const cueHits = [...m.hits, ...(follows ? next.hits : [])].filter((h) => h.role === 'stage' && (h.item === null || h.item === item));
     const fixed = rules.filter((r) => r.stage).map((r) => r.stage!);
     const decided = decideStage(cueHits, fixed, byId, settings.default_stage);
+    if (!decided) { excluded.push({ segment: m.segment, rules: cueHits.map((h) => byId.get(h.ruleId)!).filter((r) => r.cap === 'none') }); return; }
     candidates.push({ segment: m.segment, relevance, evidenceRules: rules.map((r) => r.id), ...decided, follower: follows ? next.segment : undefined });
   });
 
@@ -102,8 +121,10 @@ function judgeItem(item: Item, matched: MatchedSegment[], ruleset: Ruleset, byId
   };
 }
 
-function decideStage(hits: RuleHit[], fixed: Stage[], byId: Map<string, Rule>, fallback: Stage): Pick<Candidate, 'stage' | 'cues' | 'capped' | 'mixed'> {
+/** The stage a passage shows, or null when a cue says it shows no work at all. */
+function decideStage(hits: RuleHit[], fixed: Stage[], byId: Map<string, Rule>, fallback: Stage): Pick<Candidate, 'stage' | 'cues' | 'capped' | 'mixed'> | null {
   const rules = [...new Set(hits.map((h) => h.ruleId))].map((id) => byId.get(id)!);
+  if (rules.some((r) => r.cap === 'none')) return null;
   const cues = rules.filter((r) => r.stage);
   const caps = rules.filter((r) => r.cap);
   let level = 0;
@@ -120,7 +141,7 @@ function decideStage(hits: RuleHit[], fixed: Stage[], byId: Map<string, Rule>, f
   if (level === 0) level = LEVEL[fallback];
   let capped = false;
   for (const c of caps) {
-    if (LEVEL[c.cap!] < level) { level = LEVEL[c.cap!]; capped = true; deciding = [c]; }
+    if (c.cap !== 'none' && LEVEL[c.cap!] < level) { level = LEVEL[c.cap!]; capped = true; deciding = [c]; }
   }
   return { stage: STAGE_OF[level] as Stage, cues: deciding, capped, mixed };
 }

@@ -1,0 +1,90 @@
+// How an inspector reads progress, sentence by sentence: each case is a short submission and
+// the status an inspector would give one item. Written by hand, independently of the rules.
+import { describe, expect, it } from 'vitest';
+import { assessForce } from '../assess.js';
+import { loadRuleset } from '../rules/load.js';
+import type { ExtractedDocument, Item } from '../schemas.js';
+import { textToParts } from '../extract/text.js';
+
+const ruleset = loadRuleset('rules');
+
+function doc(file: string, text: string): ExtractedDocument {
+  return { file, sha256: file, bytes: text.length, format: 'txt', status: 'ok', notes: [], meta: {}, parts: textToParts(text, false), extractor: 'test' };
+}
+
+function status(item: Item, ...texts: string[]): string {
+  const r = assessForce({ slug: 'test', name: 'Test', documents: texts.map((t, i) => doc(`d${i}.txt`, t)) }, ruleset, '2017-06-01');
+  return r.assessment.criteria[item].status;
+}
+
+describe('IT monitoring', () => {
+  it.each([
+    ['Protective monitoring software has been live on every desktop and laptop since March 2016.', 'in_place'],
+    ['Software that audits user activity on all force systems went live on 2 May 2017.', 'in_place'],
+    ['The force intends to buy software to monitor the use of its IT systems, subject to a successful business case.', 'planned'],
+    ['A contract for user activity monitoring software was signed in April 2017 and installation is under way; it is not yet live.', 'commenced'],
+    ['Audits of an officer’s searches on Niche are carried out when a complaint is made.', 'no_information'],
+    ['Internal audit will review the force’s financial systems in the autumn.', 'no_information'],
+    ['All staff will complete the data protection e-learning package by September 2017.', 'no_information'],
+    ['There are currently no plans to introduce monitoring software for the force’s IT systems.', 'no_information'],
+    ['Monitoring of all IT systems will be in place no later than 31 March 2018.', 'planned'],
+    ['The ICT security team now reviews access logs for every system each week and refers misuse to the ACU.', 'in_place'],
+  ])('%s → %s', (text, expected) => {
+    expect(status('it_monitoring', text)).toBe(expected);
+  });
+});
+
+describe('counter-corruption unit capability and capacity', () => {
+  it.each([
+    ['A review of the capability and capacity of the Anti-Corruption Unit began on 3 April 2017 and will report in September.', 'commenced'],
+    ['The Chief Officer Group agreed in March 2017 that the capacity of the CCU would be reviewed in Q2 2017/18.', 'planned'],
+    ['Following the review of the unit’s capacity, two analysts and an intelligence officer joined the Counter Corruption Unit in February 2017.', 'in_place'],
+    ['No additional analysts have been recruited to the CCU to date.', 'planned'],
+    ['The CCU completed its retrospective review of allegations received since 2014 and referred three cases to the IPCC.', 'no_information'],
+    ['Concerns about an officer’s behaviour should be referred to the Counter Corruption Unit.', 'no_information'],
+  ])('%s → %s', (text, expected) => {
+    expect(status('ccu_capability', text)).toBe(expected);
+  });
+});
+
+describe('relationships with organisations that support vulnerable people', () => {
+  it.each([
+    ['From September 2017 the ACU will meet the county’s IDVA service and the women’s refuge to agree how they can pass on concerns about officers.', 'planned'],
+    ['The first awareness session on abuse of position was delivered to 20 IDVAs on 12 May 2017.', 'commenced'],
+    ['Victims of domestic abuse who raise concerns about an officer are offered referral to an IDVA.', 'no_information'],
+    ['Since 2014 the refuges and the sex worker outreach project have passed intelligence about officers to the ACU, and four investigations followed in 2016.', 'in_place'],
+    ['The MASH information sharing agreement with the county council was renewed in April 2017.', 'no_information'],
+    ['We will not only keep referring victims to the SARC but will also ask it, from the autumn, to relay concerns about staff to the CCU.', 'planned'],
+  ])('%s → %s', (text, expected) => {
+    expect(status('partner_relationships', text)).toBe(expected);
+  });
+});
+
+describe('national strategy', () => {
+  it.each([
+    ['Our plan has been mapped against the national strategy agreed by the NPCC in April 2017.', 'reflected'],
+    ['The plan follows the NPCC strategy on abuse of position for a sexual purpose.', 'reflected'],
+    ['This plan supports the Policing Vision 2025 published by the NPCC.', 'not_reflected'],
+    ['The national strategy agreed in April 2017 has not yet been incorporated into this plan.', 'not_reflected'],
+    ['We will check the plan against national guidance once it is published.', 'not_reflected'],
+  ])('%s → %s', (text, expected) => {
+    expect(status('national_strategy', text)).toBe(expected);
+  });
+});
+
+describe('weighing several statements', () => {
+  it('a dated update outweighs an earlier statement of intent', () => {
+    expect(status('it_monitoring',
+      'The force will procure protective monitoring software for all IT systems.',
+      'Update: the protective monitoring software went live across all force IT systems on 02/05/2017.')).toBe('in_place');
+  });
+  it('a planned extension does not lower a live capability', () => {
+    expect(status('it_monitoring', 'Protective monitoring has covered all desktops since 2015. It will be extended to handheld devices by December 2017.')).toBe('in_place');
+  });
+  it('a following sentence that refers back lends its cue', () => {
+    expect(status('partner_relationships', 'The ACU will approach the women’s refuge to agree a route for concerns about officers. This work has not yet started.')).toBe('planned');
+  });
+  it('a question restating the recommendation is not evidence', () => {
+    expect(status('it_monitoring', 'What progress has the force made in developing the capability to monitor IT systems actively?')).toBe('no_information');
+  });
+});
