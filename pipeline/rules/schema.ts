@@ -79,7 +79,8 @@ export const RuleFile = z.strictObject({
   /** stage rules: the stage a hit shows; evidence rules: a stage the evidence implies by itself */
   stage: StageName.optional(),
   /** stage rules: the most advanced stage a passage with this cue can show ("not yet live") */
-  cap: z.enum(['planned', 'commenced', 'in_place']).optional(),
+  /** `none`: the passage shows no work at all ("there are no plans to…") */
+  cap: z.enum(['none', 'planned', 'commenced', 'in_place']).optional(),
   /** stage rules: a cue with a higher priority overrides lower ones in the same passage */
   priority: z.number().int().min(0).max(9).default(1),
   match: Match,
