@@ -11,6 +11,7 @@ import { DEFAULT_LIMITS } from '../pipeline/extract/index.js';
 import { runEmbedded } from '../workers/run.js';
 import { evaluate, formatEval } from './eval.js';
 import { Progress } from './progress.js';
+import { reviewCommand } from './review.js';
 
 process.env.DOTENV_CONFIG_QUIET ??= 'true';
 
@@ -97,6 +98,7 @@ export function program(): Command {
       console.log(o.json ? JSON.stringify(report, null, 2) : formatEval(report));
     });
 
+  cli.addCommand(reviewCommand());
   return cli;
 }
 

@@ -1,11 +1,21 @@
 // Draft letters, as Markdown and as Word (docx). The words come from rules/letter.yaml.
 import { AlignmentType, Document, Packer, Paragraph, TextRun } from 'docx';
-import type { ForceAssessment } from '../pipeline/schemas.js';
+import type { Item, Status } from '../pipeline/schemas.js';
 import type { LetterFile } from '../pipeline/rules/schema.js';
 import { draftLetter, type Letter } from '../pipeline/draft/index.js';
+import { ITEM_LABEL } from './tables.js';
 
-export function letterFor(f: Pick<ForceAssessment, 'name' | 'criteria'>, reviewDate: string, wording: LetterFile, reviewed = false): Letter {
-  return draftLetter({
+/** The statuses a letter is written from: a force's draft criteria, or the review server's
+ * reviewed statuses. */
+export interface LetterSubject { name: string; criteria: Record<Item, { status: Status }> }
+
+export const UNREVIEWED_NOTE = 'Not yet reviewed by an inspector (draft findings):';
+
+/** The letter for a force. `reviewed` drops the draft notice (an inspector has signed the
+ * force off); while it is not, `unreviewed` names the items whose statuses are still the
+ * draft's, in a line under the notice, so a letter never passes a draft verdict off as checked. */
+export function letterFor(f: LetterSubject, reviewDate: string, wording: LetterFile, reviewed = false, unreviewed: Item[] = []): Letter {
+  const letter = draftLetter({
     forceName: f.name,
     reviewDate,
     nationalStrategy: f.criteria.national_strategy.status as 'reflected' | 'not_reflected',
@@ -16,6 +26,10 @@ export function letterFor(f: Pick<ForceAssessment, 'name' | 'criteria'>, reviewD
     },
     reviewed,
   }, wording);
+  if (reviewed || !unreviewed.length) return letter;
+  const at = letter.paragraphs.findIndex((p) => p.style === 'heading') + 1;
+  const note = `${UNREVIEWED_NOTE} ${unreviewed.map((i) => ITEM_LABEL[i]).join('; ')}.`;
+  return { ...letter, paragraphs: [...letter.paragraphs.slice(0, at), { text: note }, ...letter.paragraphs.slice(at)] };
 }
 
 export function letterMarkdown(l: Letter, forceName: string): string {
