@@ -12,6 +12,8 @@ import { runEmbedded } from '../workers/run.js';
 import { evaluate, formatEval } from './eval.js';
 import { Progress } from './progress.js';
 import { reviewCommand } from './review.js';
+import { rulesCommand } from './rules.js';
+import { rescoreCommand } from './rescore.js';
 
 process.env.DOTENV_CONFIG_QUIET ??= 'true';
 
@@ -99,6 +101,8 @@ export function program(): Command {
     });
 
   cli.addCommand(reviewCommand());
+  cli.addCommand(rulesCommand());
+  cli.addCommand(rescoreCommand());
   return cli;
 }
 

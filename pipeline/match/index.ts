@@ -44,10 +44,12 @@ export class SegmentView {
 }
 
 /** A compiled term: a sequence of keys. A word is compared by its stem; `word*` by prefix of
- * the word; `=word` exactly (so "=established" does not also match "establishment"). */
-type Mode = 'stem' | 'prefix' | 'exact';
+ * the word; `=word` exactly (so "=established" does not also match "establishment"); `#` is any
+ * number ("# disclosures" matches "11 disclosures"). */
+type Mode = 'stem' | 'prefix' | 'exact' | 'number';
 type Term = { keys: string[]; modes: Mode[] };
 
+const NUMBER_WORDS = new Set(['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'fifteen', 'twenty', 'thirty', 'several', 'many']);
 const termCache = new Map<string, Term>();
 function compileTerm(t: string): Term {
   let c = termCache.get(t);
@@ -55,6 +57,7 @@ function compileTerm(t: string): Term {
     const keys: string[] = [];
     const modes: Mode[] = [];
     for (const w of t.trim().split(/\s+/)) {
+      if (w === '#') { keys.push('#'); modes.push('number'); continue; }
       const mode: Mode = w.endsWith('*') ? 'prefix' : w.startsWith('=') ? 'exact' : 'stem';
       const toks = tokenize(mode === 'prefix' ? w.slice(0, -1) : mode === 'exact' ? w.slice(1) : w);
       toks.stems.forEach((s, i) => {
@@ -85,7 +88,8 @@ function termSpans(view: SegmentView, tokens: Tokens, list: string[], indexed: b
       let ok = true;
       for (let k = 0; k < n && ok; k++) {
         const m = term.modes[k];
-        ok = m === 'stem' ? tokens.stems[i + k] === term.keys[k] : m === 'exact' ? tokens.words[i + k] === term.keys[k] : tokens.words[i + k].startsWith(term.keys[k]);
+        const w = tokens.words[i + k];
+        ok = m === 'stem' ? tokens.stems[i + k] === term.keys[k] : m === 'exact' ? w === term.keys[k] : m === 'number' ? /^\d[\d,]*$/.test(w) || NUMBER_WORDS.has(w) : w.startsWith(term.keys[k]);
       }
       if (ok) out.push([i, i + n]);
     }

@@ -22,21 +22,26 @@ export interface Condition {
   not_after?: { terms: string[]; within: number };
 }
 
-const CONDITION_KEYS = ['phrase', 'terms', 'near', 'not_after', 'all', 'any', 'none', 'column', 'date', 'starts'] as const;
+export const CONDITION_KEYS = ['phrase', 'terms', 'near', 'not_after', 'all', 'any', 'none', 'column', 'date', 'starts'] as const;
+
+const within = (max: number) => z.number().int().min(1).max(max).describe(`how many words apart, 1 to ${max}`);
 
 export const Condition: z.ZodType<Condition> = z.lazy(() =>
   z
     .strictObject({
-      phrase: term.optional(),
-      terms: terms.optional(),
-      near: z.strictObject({ terms, within: z.number().int().min(1).max(40) }).optional(),
-      not_after: z.strictObject({ terms, within: z.number().int().min(1).max(10) }).optional(),
-      all: z.array(Condition).min(1).optional(),
-      any: z.array(Condition).min(1).optional(),
-      none: z.array(Condition).min(1).optional(),
-      column: z.strictObject({ name: terms, terms }).optional(),
-      date: DateRelation.optional(),
-      starts: terms.optional(),
+      phrase: term.optional().describe('these words in this order, e.g. "protective monitoring"'),
+      terms: terms.optional().describe('any one of these words or phrases'),
+      near: z.strictObject({ terms, within: within(40) }).optional()
+        .describe('one of these terms within `within` words of what the earlier conditions in the same all: list matched'),
+      not_after: z.strictObject({ terms, within: within(10) }).optional()
+        .describe('keeps the earlier matches of the same all: list only where none of these terms comes up to `within` words before them'),
+      all: z.array(Condition).min(1).optional().describe('every condition in the list holds'),
+      any: z.array(Condition).min(1).optional().describe('at least one condition in the list holds'),
+      none: z.array(Condition).min(1).optional().describe('no condition in the list holds'),
+      column: z.strictObject({ name: terms, terms }).optional()
+        .describe('table rows: a cell under a column whose header has one of `name` holds one of `terms`'),
+      date: DateRelation.optional().describe('the passage has a date after, on or before, or spanning the review date (any: any date)'),
+      starts: terms.optional().describe('the passage begins with one of these terms'),
     })
     .superRefine((c, ctx) => {
       const keys = Object.keys(c).filter((k) => (c as Record<string, unknown>)[k] !== undefined);
@@ -49,46 +54,66 @@ export const Condition: z.ZodType<Condition> = z.lazy(() =>
         });
       }
     }),
-);
+).meta({
+  id: 'Condition',
+  description: 'One condition: exactly one of phrase, terms, near, not_after, all, any, none, column, date, starts (see rules/README.md).',
+  minProperties: 1,
+  maxProperties: 1,
+});
 
 export const Match = z
   .strictObject({
-    all: z.array(Condition).min(1).optional(),
-    any: z.array(Condition).min(1).optional(),
-    none: z.array(Condition).min(1).optional(),
+    all: z.array(Condition).min(1).optional().describe('every condition in the list holds'),
+    any: z.array(Condition).min(1).optional().describe('at least one condition in the list holds (after all:, if both are given)'),
+    none: z.array(Condition).min(1).optional().describe('no condition in the list holds'),
   })
-  .refine((m) => m.all || m.any, { message: 'match needs all: or any: (none: alone matches everything)' });
+  .refine((m) => m.all || m.any, { message: 'match needs all: or any: (none: alone matches everything)' })
+  .describe('when the rule matches a passage (a sentence, table row or heading)');
 export type Match = z.infer<typeof Match>;
 
+/** A passage to test the rule on: a sentence, or a table row written as cells joined by " | "
+ * (with `header:` naming the columns, for column: conditions). */
 const Example = z.union([
   z.string().min(1),
-  z.strictObject({ text: z.string().min(1), header: z.array(z.string()).optional() }),
+  z.strictObject({ text: z.string().min(1), header: z.array(z.string()).optional().describe('the column names, for a table row') }),
 ]);
 export type Example = z.infer<typeof Example>;
+const KnownGap = z.strictObject({
+  text: z.string().min(1),
+  header: z.array(z.string()).optional().describe('the column names, for a table row'),
+  why: z.string().min(1).describe('why the rule cannot match it yet'),
+});
+export type KnownGap = z.infer<typeof KnownGap>;
 
 export const StageName = z.enum(['planned', 'commenced', 'in_place']);
 
 export const RuleFile = z.strictObject({
-  message: z.string().trim().min(1, 'say in one sentence what the rule recognises'),
+  message: z.string().trim().min(1, 'say in one sentence what the rule recognises')
+    .describe('one sentence saying what the rule recognises; shown to inspectors beside the evidence'),
   /** evidence: makes a passage count for the item; exclude: stops it counting (the item's
    * words in another context); stage: says how far the work described has got. */
-  role: z.enum(['evidence', 'exclude', 'stage']).optional(),
-  scope: z.array(z.enum(['sentence', 'table-row', 'heading'])).min(1).default(['sentence', 'table-row']),
+  role: z.enum(['evidence', 'exclude', 'stage']).optional()
+    .describe('evidence (default in an item folder): the passage counts for the item; exclude: the words are used in another context; stage (default in stage/): how far work has got'),
+  scope: z.array(z.enum(['sentence', 'table-row', 'heading'])).min(1).default(['sentence', 'table-row'])
+    .describe('the kinds of passage the rule looks at'),
   /** evidence: how strongly a hit ties the passage to the item (the judge sums weights) */
-  weight: z.number().min(0).max(5).default(1),
+  weight: z.number().min(0).max(5).default(1)
+    .describe('evidence rules: how strongly a hit ties the passage to the item; the judge adds the weights of all evidence rules that match a passage'),
   /** stage rules: the stage a hit shows; evidence rules: a stage the evidence implies by itself */
-  stage: StageName.optional(),
+  stage: StageName.optional()
+    .describe('stage rules: the stage a hit shows; evidence rules: a stage the evidence shows by itself'),
   /** stage rules: the most advanced stage a passage with this cue can show ("not yet live") */
-  /** `none`: the passage shows no work at all ("there are no plans to…") */
-  cap: z.enum(['none', 'planned', 'commenced', 'in_place']).optional(),
+  cap: z.enum(['none', 'planned', 'commenced', 'in_place']).optional()
+    .describe('stage rules: the most advanced stage a passage with this cue can show ("not yet live" caps at commenced); none: the passage shows no work at all ("there are no plans to…")'),
   /** stage rules: a cue with a higher priority overrides lower ones in the same passage */
-  priority: z.number().int().min(0).max(9).default(1),
+  priority: z.number().int().min(0).max(9).default(1)
+    .describe('stage rules: when cues disagree in one passage, those with the highest priority decide'),
   match: Match,
   examples: z.strictObject({
-    hit: z.array(Example).min(1, 'give at least one hit example'),
-    miss: z.array(Example).min(1, 'give at least one miss example'),
-    known_gap: z.array(z.strictObject({ text: z.string().min(1), header: z.array(z.string()).optional(), why: z.string().min(1) })).default([]),
-  }),
+    hit: z.array(Example).min(1, 'give at least one hit example').describe('passages the rule must match'),
+    miss: z.array(Example).min(1, 'give at least one miss example').describe('passages the rule must not match'),
+    known_gap: z.array(KnownGap).default([]).describe('passages the rule should match but does not yet; the tests fail once it does, so it can be moved to hit:'),
+  }).describe('tested by `plan-assessor rules test` and the test suite'),
 });
 export type RuleFile = z.infer<typeof RuleFile>;
 

@@ -1,0 +1,165 @@
+// Rescore: judge a previous run again with the rules as they are now, from the run's cached
+// extraction (`<run>/cache/extract/`, listed by `<run>/run.json`), without opening any
+// submitted document. Writes the same outputs as a run (reports/write.ts) and `changes.json`:
+// every verdict that moved, with the rules behind the move, so a reviewer sees what a rule
+// change did before anyone reads a letter built on it.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { assessForce, type ForceResult } from '../pipeline/assess.js';
+import type { Ruleset } from '../pipeline/rules/load.js';
+import { Findings, ITEMS, Item, type DocumentSummary, type ExtractedDocument } from '../pipeline/schemas.js';
+import { writeOutputs } from '../reports/write.js';
+import { ExtractCache } from './cache.js';
+import { readManifest, type RunManifest } from './run.js';
+
+export const VerdictChange = z.object({
+  force: z.string(),
+  name: z.string(),
+  item: z.union([Item, z.literal('category')]),
+  from: z.string(),
+  to: z.string(),
+  /** The rules behind the change: rules that decide the verdict now but did not before, that
+   * no longer decide it, and exclude rules that now set aside the passage that decided it. For
+   * a category, `outcome.yaml`. When the same rules decide both ways (a weight, cap or
+   * setting changed), the rules that decide it now. */
+  rules: z.array(z.string()),
+  /** rule ids cited by the deciding passage before and after */
+  before: z.array(z.string()),
+  after: z.array(z.string()),
+  /** the passage that decides the verdict now, located, when there is one */
+  evidence: z.string().optional(),
+  /** for a category: the items whose change moved it */
+  follows: z.array(Item).optional(),
+});
+export type VerdictChange = z.infer<typeof VerdictChange>;
+
+export const Changes = z.object({
+  schemaVersion: z.literal(1),
+  reviewDate: z.string(),
+  rulesetVersion: z.object({ from: z.string(), to: z.string() }),
+  forces: z.number().int(),
+  changed: z.array(VerdictChange),
+});
+export type Changes = z.infer<typeof Changes>;
+
+export interface RescoreOptions {
+  runDir: string;
+  /** where to write the outputs (default: the run folder itself) */
+  out?: string;
+  ruleset: Ruleset;
+}
+
+export interface RescoreResult {
+  previous: Findings;
+  findings: Findings;
+  changes: Changes;
+  manifest: RunManifest;
+  documents: number;
+  timings: { load: number; assess: number; write: number };
+}
+
+/** A run folder's problem a user can fix: not a run, or its cache is incomplete. */
+export class RescoreError extends Error {}
+
+export async function rescoreRun(opts: RescoreOptions): Promise<RescoreResult> {
+  const runDir = resolve(opts.runDir);
+  const out = resolve(opts.out ?? runDir);
+  const t0 = performance.now();
+  const { manifest, previous } = readRun(runDir);
+  const cache = new ExtractCache(join(runDir, 'cache', 'extract'));
+  const summaries = new Map(previous.forces.map((f) => [f.force, new Map(f.documents.map((d) => [d.file, d]))]));
+  const missing: string[] = [];
+  const inputs = manifest.forces.map((force) => ({
+    slug: force.slug,
+    name: force.name,
+    warnings: force.warnings,
+    documents: force.documents.map((d) => {
+      const doc = cache.get(d.sha256, d.file) ?? unreadDocument(summaries.get(force.slug)?.get(d.file), d);
+      if (!doc) missing.push(`${force.slug}/${d.file}`);
+      return doc;
+    }).filter((d): d is ExtractedDocument => d !== undefined),
+  }));
+  if (missing.length) {
+    throw new RescoreError(`${runDir} has no cached extraction of ${missing.length} document${missing.length === 1 ? '' : 's'} (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}), so it cannot be rescored without reading them again. Run \`plan-assessor run\` on the submissions instead (it reuses what is cached).`);
+  }
+  const t1 = performance.now();
+  const results = inputs.map((input) => assessForce(input, opts.ruleset, manifest.reviewDate));
+  const t2 = performance.now();
+  if (out !== runDir) {
+    const copy = new ExtractCache(join(out, 'cache', 'extract'));
+    for (const input of inputs) for (const d of input.documents) if (d.extractor !== 'none' && d.status !== 'duplicate') copy.put(d);
+  }
+  const findings = await writeOutputs(out, results.map((r) => r.assessment), manifest.reviewDate, opts.ruleset, { ...manifest, rulesDir: opts.ruleset.dir });
+  const changes: Changes = {
+    schemaVersion: 1,
+    reviewDate: manifest.reviewDate,
+    rulesetVersion: { from: previous.rulesetVersion, to: findings.rulesetVersion },
+    forces: findings.forces.length,
+    changed: diffFindings(previous, findings, results),
+  };
+  writeFileSync(join(out, 'changes.json'), `${JSON.stringify(changes, null, 2)}\n`);
+  const t3 = performance.now();
+  const documents = inputs.reduce((a, f) => a + f.documents.length, 0);
+  return { previous, findings, changes, manifest, documents, timings: { load: t1 - t0, assess: t2 - t1, write: t3 - t2 } };
+}
+
+function readRun(runDir: string): { manifest: RunManifest; previous: Findings } {
+  for (const f of ['run.json', 'findings.json']) {
+    if (!existsSync(join(runDir, f))) throw new RescoreError(`${runDir} is not a run folder: it has no ${f}. Give the --out folder of a previous \`plan-assessor run\`.`);
+  }
+  const parsed = Findings.safeParse(JSON.parse(readFileSync(join(runDir, 'findings.json'), 'utf8')));
+  if (!parsed.success) throw new RescoreError(`${join(runDir, 'findings.json')} is not a findings file this version can read (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}).`);
+  return { manifest: readManifest(runDir), previous: parsed.data };
+}
+
+/** A document that was not read (unreadable, unsupported, needs OCR) has no cached text; the
+ * previous findings record its status and reasons, which is all an assessment uses of it. */
+function unreadDocument(summary: DocumentSummary | undefined, ref: { file: string; sha256: string }): ExtractedDocument | undefined {
+  if (!summary || summary.status === 'ok' || summary.status === 'duplicate') return undefined;
+  return { file: ref.file, sha256: ref.sha256, bytes: 0, format: summary.format ?? 'unknown', status: summary.status, pages: summary.pages, notes: summary.notes, meta: {}, parts: [], extractor: 'none' };
+}
+
+const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/** Every verdict that differs between two findings of the same forces, with the rules behind
+ * each change. `results` (the new run's judgements) names exclude rules that set aside a
+ * passage that decided the old verdict. */
+export function diffFindings(previous: Findings, next: Findings, results: ForceResult[] = []): VerdictChange[] {
+  const out: VerdictChange[] = [];
+  const judged = new Map(results.map((r) => [r.assessment.force, r.judgements]));
+  for (const f of next.forces) {
+    const old = previous.forces.find((p) => p.force === f.force);
+    if (!old) continue;
+    const moved: Item[] = [];
+    for (const item of ITEMS) {
+      const a = old.criteria[item];
+      const b = f.criteria[item];
+      if (a.status === b.status) continue;
+      moved.push(item);
+      const before = a.evidence[0]?.ruleIds ?? [];
+      const after = b.evidence[0]?.ruleIds ?? [];
+      const oldQuotes = new Set(a.evidence.map((e) => norm(e.quote)));
+      const excludedBy = (judged.get(f.force)?.[item].excluded ?? [])
+        .filter((x) => oldQuotes.has(norm(x.segment.text)))
+        .flatMap((x) => x.rules.map((r) => r.id));
+      const diff = [...after.filter((r) => !before.includes(r)), ...before.filter((r) => !after.includes(r)), ...excludedBy];
+      const e = b.evidence[0];
+      out.push({
+        force: f.force,
+        name: f.name,
+        item,
+        from: a.status,
+        to: b.status,
+        rules: [...new Set(diff.length ? diff : after.length ? after : before)].sort(),
+        before,
+        after,
+        evidence: e ? `“${e.quote}” (${[e.document, e.page && `page ${e.page}`, e.sheet && `sheet ${e.sheet} row ${e.row}`, !e.page && !e.sheet && e.section].filter(Boolean).join(', ')})` : undefined,
+      });
+    }
+    if (old.category !== f.category) {
+      out.push({ force: f.force, name: f.name, item: 'category', from: old.category, to: f.category, rules: ['outcome.yaml'], before: [], after: [], follows: moved.filter((i) => i !== 'national_strategy') });
+    }
+  }
+  return out;
+}
