@@ -65,6 +65,7 @@ function judgeItem(item: Item, matched: MatchedSegment[], ruleset: Ruleset, byId
   const candidates: Candidate[] = [];
   const excluded: { segment: Segment; rules: Rule[] }[] = [];
   let nearMisses = 0;
+  const used = new Set<Segment>();
 
   matched.forEach((m, i) => {
     const ev = m.hits.filter((h) => h.item === item && h.role === 'evidence');
@@ -73,6 +74,7 @@ function judgeItem(item: Item, matched: MatchedSegment[], ruleset: Ruleset, byId
     if (m.segment.kind === 'sentence' && /\?["”’)]*$/.test(m.segment.text)) return;
     const ex = m.hits.filter((h) => h.item === item && h.role === 'exclude');
     if (ex.length) { excluded.push({ segment: m.segment, rules: ex.map((h) => byId.get(h.ruleId)!) }); return; }
+    used.add(m.segment);
     const rules = ev.map((h) => byId.get(h.ruleId)!);
     const relevance = rules.reduce((a, r) => a + r.weight, 0);
     if (relevance < settings.min_relevance) { nearMisses++; return; }
@@ -86,6 +88,11 @@ function judgeItem(item: Item, matched: MatchedSegment[], ruleset: Ruleset, byId
     candidates.push({ segment: m.segment, relevance, evidenceRules: rules.map((r) => r.id), ...decided, follower: follows ? next.segment : undefined });
   });
 
+  // passages that touch the topic without being evidence: a "no information" verdict that
+  // has them is less certain, and the inspector is told where to look
+  const hints = matched.filter((m) => !used.has(m.segment) && !excluded.some((e) => e.segment === m.segment) &&
+    m.hits.some((h) => h.item === item && h.role === 'hint')).map((m) => m.segment);
+  nearMisses += hints.length;
   candidates.sort((a, b) => LEVEL[b.stage] - LEVEL[a.stage] || b.relevance - a.relevance || (b.cues.length ? 1 : 0) - (a.cues.length ? 1 : 0));
   const best = candidates[0];
   const evidence = toEvidence(candidates);
@@ -95,7 +102,7 @@ function judgeItem(item: Item, matched: MatchedSegment[], ruleset: Ruleset, byId
     return {
       status: reflected ? 'reflected' : 'not_reflected',
       confidence: confidence(best && reflected ? best : undefined, candidates, excluded.length, nearMisses),
-      explanation: reflected ? explain('Reflected', best) : notFound(settings.looked_for, candidates, excluded),
+      explanation: reflected ? explain('Reflected', best) : notFound(settings.looked_for, candidates, excluded, hints),
       evidence: reflected ? evidence.map((e) => ({ ...e, stage: 'reflected' as const })) : evidence,
       candidates,
       excluded,
@@ -105,7 +112,7 @@ function judgeItem(item: Item, matched: MatchedSegment[], ruleset: Ruleset, byId
     return {
       status: 'no_information',
       confidence: confidence(undefined, candidates, excluded.length, nearMisses),
-      explanation: notFound(settings.looked_for, candidates, excluded),
+      explanation: notFound(settings.looked_for, candidates, excluded, hints),
       evidence: [],
       candidates,
       excluded,
@@ -173,7 +180,7 @@ function toEvidence(candidates: Candidate[]): Evidence[] {
 function confidence(best: Candidate | undefined, all: Candidate[], excluded: number, nearMisses: number): number {
   let c: number;
   if (!best) {
-    c = 0.9 - Math.min(0.2, excluded * 0.05) - Math.min(0.2, nearMisses * 0.05) - (all.length ? 0.15 : 0);
+    c = 0.9 - Math.min(0.2, excluded * 0.05) - Math.min(0.3, nearMisses * 0.1) - (all.length ? 0.15 : 0);
   } else {
     c = 0.55;
     if (best.cues.length) c += 0.2;
@@ -205,9 +212,10 @@ function explain(head: string, best: Candidate, all: Candidate[] = []): string {
   return `${head}: “${short(best.segment.text)}” (${where(best.segment)}). Cue: ${cue}.${rest}`;
 }
 
-function notFound(lookedFor: string, candidates: Candidate[], excluded: { segment: Segment; rules: Rule[] }[]): string {
+function notFound(lookedFor: string, candidates: Candidate[], excluded: { segment: Segment; rules: Rule[] }[], hints: Segment[] = []): string {
   const reasons = [...new Set(excluded.flatMap((e) => e.rules.map((r) => r.message.replace(/\.$/, '').toLowerCase())))].slice(0, 3);
   const weak = candidates.length ? ` ${candidates.length} passage${candidates.length === 1 ? '' : 's'} mentioned it only as future intent or conditionally.` : '';
   const ctx = excluded.length ? ` ${excluded.length} passage${excluded.length === 1 ? ' used' : 's used'} the words in another context (${reasons.join('; ')}).` : '';
-  return `Looked for ${lookedFor}; none found.${weak}${ctx}`;
+  const near = hints.length ? ` ${hints.length} passage${hints.length === 1 ? ' touches' : 's touch'} the topic without meeting the evidence rules, e.g. “${short(hints[0].text, 90)}” (${where(hints[0])}).` : '';
+  return `Looked for ${lookedFor}; none found.${weak}${ctx}${near}`;
 }

@@ -92,8 +92,8 @@ export const RuleFile = z.strictObject({
     .describe('one sentence saying what the rule recognises; shown to inspectors beside the evidence'),
   /** evidence: makes a passage count for the item; exclude: stops it counting (the item's
    * words in another context); stage: says how far the work described has got. */
-  role: z.enum(['evidence', 'exclude', 'stage']).optional()
-    .describe('evidence (default in an item folder): the passage counts for the item; exclude: the words are used in another context; stage (default in stage/): how far work has got'),
+  role: z.enum(['evidence', 'exclude', 'stage', 'hint']).optional()
+    .describe('evidence (default in an item folder): the passage counts for the item; exclude: the words are used in another context; stage (default in stage/): how far work has got; hint: the passage touches the topic, so a "no information" verdict is less certain and the inspector is pointed to it'),
   scope: z.array(z.enum(['sentence', 'table-row', 'heading'])).min(1).default(['sentence', 'table-row'])
     .describe('the kinds of passage the rule looks at'),
   /** evidence: how strongly a hit ties the passage to the item (the judge sums weights) */
@@ -121,7 +121,7 @@ export interface Rule extends RuleFile {
   id: string;
   /** the item a rule belongs to, or null for stage cues shared by all items */
   item: string | null;
-  role: 'evidence' | 'exclude' | 'stage';
+  role: 'evidence' | 'exclude' | 'stage' | 'hint';
   file: string;
 }
 
