@@ -11,6 +11,7 @@ import { DEFAULT_LIMITS } from '../pipeline/extract/index.js';
 import { runEmbedded } from '../workers/run.js';
 import { evaluate, formatEval } from './eval.js';
 import { Progress } from './progress.js';
+import { registerQueueCommands, runInMode } from './queue.js';
 import { reviewCommand } from './review.js';
 import { rulesCommand } from './rules.js';
 import { rescoreCommand } from './rescore.js';
@@ -66,12 +67,18 @@ export function program(): Command {
     .option('--max-pages <n>', 'pages read from one PDF', positiveInt, DEFAULT_LIMITS.maxPages)
     .option('--max-bytes <n>', 'bytes of one document', positiveInt, DEFAULT_LIMITS.maxBytes)
     .option('--timeout <seconds>', 'seconds one document may take', positiveInt, DEFAULT_LIMITS.timeoutMs / 1000)
+    .option('--max-unzipped-bytes <n>', 'bytes one file may expand to, with everything inside it (ZIP bombs)', positiveInt, DEFAULT_LIMITS.maxUnzippedBytes)
+    .option('--max-depth <n>', 'archives and e-mails opened inside each other', positiveInt, DEFAULT_LIMITS.maxDepth)
+    .option('--max-entries <n>', 'files read from one archive or e-mail', positiveInt, DEFAULT_LIMITS.maxEntries)
+    .option('--no-ocr', 'do not recognise scanned pages with tesseract (they are listed as needs_ocr)')
+    .option('--redis <url>', 'queue the run on BullMQ through this Redis for `plan-assessor worker`s (default: $REDIS_URL; neither: embedded, no server)')
+    .option('--prefix <prefix>', 'queue key prefix, as given to the workers (queued mode)')
     .action(async (dir: string, o) => {
       const submissions = folderArg(dir, 'The submissions folder');
       const ruleset = rulesArg(o.rules);
-      const limits = { ...DEFAULT_LIMITS, maxPages: o.maxPages, maxBytes: o.maxBytes, timeoutMs: o.timeout * 1000 };
+      const limits = { ...DEFAULT_LIMITS, maxPages: o.maxPages, maxBytes: o.maxBytes, timeoutMs: o.timeout * 1000, maxUnzippedBytes: o.maxUnzippedBytes, maxDepth: o.maxDepth, maxEntries: o.maxEntries, ocr: o.ocr };
       const progress = new Progress();
-      const result = await runEmbedded({ submissions, out: resolve(o.out), reviewDate: o.reviewDate, ruleset, limits, threads: o.threads, onProgress: progress.update });
+      const result = await runInMode(o, { submissions, out: resolve(o.out), reviewDate: o.reviewDate, ruleset, limits, threads: o.threads, onProgress: progress.update });
       progress.done();
       const f = result.findings;
       const notRead = f.forces.flatMap((x) => x.documents.filter((d) => d.status !== 'ok' && d.status !== 'duplicate').map((d) => `${x.force}/${d.file}: ${d.status}: ${d.notes.join('; ')}`));
@@ -103,6 +110,7 @@ export function program(): Command {
   cli.addCommand(reviewCommand());
   cli.addCommand(rulesCommand());
   cli.addCommand(rescoreCommand());
+  registerQueueCommands(cli);
   return cli;
 }
 

@@ -5,6 +5,7 @@ import { segment } from './segment/index.js';
 import { match, type MatchedSegment } from './match/index.js';
 import { judge, type ItemJudgement } from './judge/index.js';
 import { draft } from './draft/index.js';
+import { withEmbedded } from './extract/embedded.js';
 import type { Ruleset } from './rules/load.js';
 import type { Item } from './schemas.js';
 import { FORCES } from './forces.js';
@@ -42,7 +43,8 @@ export function summarise(d: ExtractedDocument): DocumentSummary {
 
 export function assessForce(input: ForceInput, ruleset: Ruleset, reviewDate: string): ForceResult {
   const review = new Date(`${reviewDate}T00:00:00Z`);
-  const docs = markDuplicates(input.documents);
+  // archive entries and e-mail attachments are assessed as documents of their own
+  const docs = markDuplicates(input.documents.flatMap(withEmbedded));
   const t0 = performance.now();
   const segmented = docs.filter((d) => d.status === 'ok').map(segment);
   const t1 = performance.now();

@@ -66,6 +66,9 @@ export const ExtractedDocument = z.object({
   meta: z.object({ title: z.string().optional(), date: z.string().optional() }).default({}),
   parts: z.array(Part),
   extractor: z.string(),
+  /** Files inside this one (archive entries, e-mail attachments), each a document of its own
+   * with `file` its path inside the container; `withEmbedded` lists them for assessment. */
+  get embedded() { return z.array(ExtractedDocument).optional(); },
 });
 export type ExtractedDocument = z.infer<typeof ExtractedDocument>;
 

@@ -3,7 +3,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExtractedDocument, Findings } from '../pipeline/schemas.js';
-import { sha256, DEFAULT_LIMITS, type ExtractLimits } from '../pipeline/extract/index.js';
+import { sha256, extractorId, DEFAULT_LIMITS, type ExtractLimits } from '../pipeline/extract/index.js';
 import { assessForce, type ForceResult } from '../pipeline/assess.js';
 import type { Ruleset } from '../pipeline/rules/load.js';
 import { discover, type SubmittedForce } from './discover.js';
@@ -46,6 +46,7 @@ export async function runEmbedded(opts: RunOptions): Promise<RunResult> {
       const bytes = readFileSync(f.path);
       const sha = sha256(bytes);
       let doc = cache.get(sha, f.file);
+      if (doc && doc.extractor !== extractorId(limits)) doc = undefined; // made under other limits, or without OCR
       if (doc) cached++;
       else {
         try {

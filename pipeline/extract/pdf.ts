@@ -1,10 +1,14 @@
 // PDF text with page numbers, through pdf-parse 2 (pdfjs). One `page` part per page; the
-// segmenter removes running headers and footers and unwraps the hard line breaks.
+// segmenter removes running headers and footers and unwraps the hard line breaks. Pages with
+// no usable text layer (scans) are recognised by OCR when tesseract is installed (ocr.ts);
+// without it a wholly scanned PDF is `needs_ocr`, with a note saying how to enable OCR.
 import { PDFParse } from 'pdf-parse';
 import type { Part } from '../schemas.js';
-import { ExtractionProblem, type Extracted, type ExtractLimits } from './types.js';
+import { ocrUnavailable, recognisePdfPages } from './ocr.js';
+import { ExtractionProblem, reason, type Extracted, type ReadContext } from './types.js';
 
-export async function readPdf(bytes: Uint8Array, limits: ExtractLimits): Promise<Extracted> {
+export async function readPdf(bytes: Uint8Array, ctx: ReadContext): Promise<Extracted> {
+  const { limits } = ctx;
   // pdfjs takes ownership of (and detaches) the buffer it is given, so hand it a copy.
   const parser = new PDFParse({ data: new Uint8Array(bytes), verbosity: 0 } as ConstructorParameters<typeof PDFParse>[0]);
   const notes: string[] = [];
@@ -19,10 +23,12 @@ export async function readPdf(bytes: Uint8Array, limits: ExtractLimits): Promise
         title: typeof i.Title === 'string' && i.Title.trim() ? i.Title.trim() : undefined,
         date: pdfDate(i.ModDate) ?? pdfDate(i.CreationDate),
       };
+      if (i.EncryptFilterName) notes.push('the PDF is encrypted with restrictions set by its author (no password was needed to open it); its text was read');
     } catch (err) {
-      throw classify(err);
+      throw classify(err, bytes);
     }
     if (total === 0) throw new ExtractionProblem('unreadable', 'the PDF has no pages');
+    if (!hasEndMarker(bytes)) notes.push('the PDF has no end-of-file marker: it may have been cut short; the pages that could be read were read');
     const last = Math.min(total, limits.maxPages);
     if (total > limits.maxPages) {
       notes.push(`only the first ${limits.maxPages} of ${total} pages were read (page limit ${limits.maxPages}; raise it with --max-pages)`);
@@ -31,31 +37,77 @@ export async function readPdf(bytes: Uint8Array, limits: ExtractLimits): Promise
     try {
       result = await parser.getText({ pageJoiner: '', first: last } as Parameters<PDFParse['getText']>[0]);
     } catch (err) {
-      throw classify(err);
+      throw classify(err, bytes);
     }
     const parts: Part[] = [];
     const empty: number[] = [];
     for (const page of result.pages) {
       if (page.num > last) break;
       const text = page.text.replace(/\t/g, ' ');
-      if (text.replace(/\s/g, '').length < 3) empty.push(page.num);
+      if (!usableText(text)) empty.push(page.num);
       parts.push({ kind: 'page', text, location: { page: page.num } });
     }
-    if (empty.length === parts.length) {
-      return { format: 'pdf', status: 'needs_ocr', pages: total, notes: [...notes, 'no page has a text layer: the document looks scanned'], parts, meta, emptyPages: empty };
+    const base = { format: 'pdf', pages: total, meta };
+    if (!empty.length) return { ...base, status: 'ok', notes, parts };
+
+    const all = empty.length === parts.length;
+    const why = ocrUnavailable(ctx);
+    if (why) {
+      if (all) return { ...base, status: 'needs_ocr', notes: [...notes, `no page has a text layer: the document looks scanned; ${why}`], parts: [] };
+      notes.push(`${plural(empty, 'page')} ${compactRanges(empty)} had no text layer and ${empty.length === 1 ? 'was' : 'were'} not read; ${why}`);
+      return { ...base, status: 'ok', notes, parts: parts.filter((p) => usableText(p.text)) };
     }
-    if (empty.length) notes.push(`${empty.length === 1 ? 'page' : 'pages'} ${compactRanges(empty)} had no text layer`);
-    return { format: 'pdf', status: 'ok', pages: total, notes, parts, meta, emptyPages: empty };
+    const screenshot = async (page: number) =>
+      (await parser.getScreenshot({ partial: [page], scale: 200 / 72, imageBuffer: true, imageDataUrl: false } as Parameters<PDFParse['getScreenshot']>[0])).pages[0].data;
+    let ocr;
+    try {
+      ocr = await recognisePdfPages(bytes, empty, ctx, screenshot);
+    } catch (err) {
+      if (ctx.signal.aborted) throw err;
+      throw new ExtractionProblem(all ? 'needs_ocr' : 'unreadable', `OCR of the scanned pages failed (${reason(err)})`);
+    }
+    const recognised: number[] = [];
+    const blank: number[] = [];
+    for (const part of parts) {
+      const text = ocr.texts.get(part.location.page!);
+      if (text === undefined) continue;
+      if (usableText(text)) { part.text = text; recognised.push(part.location.page!); } else blank.push(part.location.page!);
+    }
+    if (recognised.length) notes.push(`text recognised by OCR on ${plural(recognised, 'page')} ${compactRanges(recognised)} (scanned; check quotes against the original)`);
+    if (blank.length) notes.push(`${plural(blank, 'page')} ${compactRanges(blank)} had no text layer and OCR found no text on ${blank.length === 1 ? 'it' : 'them'}`);
+    if (ocr.skipped.length) notes.push(`${plural(ocr.skipped, 'page')} ${compactRanges(ocr.skipped)} had no text layer and ${ocr.skipped.length === 1 ? 'was' : 'were'} not recognised within the time limit of ${limits.timeoutMs / 1000} s (raise it with --timeout)`);
+    const status = all && !recognised.length && ocr.skipped.length ? 'needs_ocr' : 'ok';
+    return { ...base, status, notes, parts: parts.filter((p) => usableText(p.text)) };
   } finally {
     await parser.destroy().catch(() => undefined);
   }
 }
 
-function classify(err: unknown): ExtractionProblem {
+/** A text layer is usable when it has a few letters or digits and is not mostly symbols (the
+ * mark of a font without a character map, whose "text" is garbage). */
+export function usableText(text: string): boolean {
+  const visible = text.replace(/\s/g, '').length;
+  const alnum = (text.match(/[\p{L}\p{N}]/gu) ?? []).length;
+  return alnum >= 3 && alnum >= visible * 0.5;
+}
+
+function plural(list: unknown[], word: string): string {
+  return list.length === 1 ? word : `${word}s`;
+}
+
+/** A complete PDF ends with %%EOF (a little trailing junk is common, so look near the end). */
+function hasEndMarker(bytes: Uint8Array): boolean {
+  return Buffer.from(bytes.subarray(Math.max(0, bytes.length - 2048))).toString('latin1').includes('%%EOF');
+}
+
+function classify(err: unknown, bytes: Uint8Array): ExtractionProblem {
   const name = (err as { name?: string })?.name ?? '';
   const message = (err as { message?: string })?.message ?? String(err);
   if (name === 'PasswordException' || /password/i.test(message)) {
     return new ExtractionProblem('unreadable', 'the PDF is password-protected: ask the force for an unprotected copy');
+  }
+  if ((name === 'InvalidPDFException' || /invalid pdf/i.test(message)) && !hasEndMarker(bytes)) {
+    return new ExtractionProblem('unreadable', 'not a readable PDF: it ends before its cross-reference table and end-of-file marker, so it was probably cut short in transfer; ask the force to send it again');
   }
   if (name === 'InvalidPDFException' || /invalid pdf/i.test(message)) {
     return new ExtractionProblem('unreadable', `not a readable PDF (${message.replace(/\.$/, '')}): the file may be truncated or corrupt`);

@@ -1,23 +1,57 @@
-// Plain text, Markdown and CSV. Text is decoded as UTF-8, or as Windows-1252 when it is not
+// Plain text and Markdown. Text is decoded as UTF-8, or as Windows-1252 when it is not
 // valid UTF-8 (older exports), with a note. Paragraphs are runs of non-blank lines; each part
 // keeps the line it starts on.
 import type { Part } from '../schemas.js';
+import { utf16Bom } from './detect.js';
 import type { Extracted } from './types.js';
 
-export function decodeText(bytes: Uint8Array): { text: string; notes: string[] } {
+/** Decodes text: UTF-16 by its byte-order mark; a charset an HTML page declares; else UTF-8,
+ * or Windows-1252 when the bytes are not valid UTF-8 (older exports), with a note. Control
+ * characters other than tab and line ends are replaced by spaces, with a note. */
+export function decodeText(bytes: Uint8Array, opts: { html?: boolean } = {}): { text: string; notes: string[] } {
   const notes: string[] = [];
   let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    text = new TextDecoder('windows-1252').decode(bytes);
-    notes.push('the text is not valid UTF-8; it was read as Windows-1252');
+  const bom = utf16Bom(bytes);
+  const declared = opts.html ? declaredCharset(bytes) : undefined;
+  if (bom) {
+    text = new TextDecoder(bom).decode(bytes);
+  } else if (declared && declared !== 'utf-8') {
+    text = declared === 'windows-1252' ? decodeWindows1252(bytes) : new TextDecoder(declared).decode(bytes);
+  } else {
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      text = decodeWindows1252(bytes);
+      notes.push('the text is not valid UTF-8; it was read as Windows-1252');
+    }
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  // control characters other than tab and line ends carry no text
   const cleaned = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, ' ');
   if (cleaned !== text) notes.push('control characters in the text were replaced by spaces');
   return { text: cleaned.replace(/\r\n?/g, '\n'), notes };
+}
+
+/** Windows-1252 differs from Latin-1 in 0x80–0x9F (smart quotes, dashes, €…); Node's
+ * TextDecoder('windows-1252') decodes those bytes as Latin-1 control characters. */
+const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+export function decodeWindows1252(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 8192) {
+    out += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  }
+  return out.replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]);
+}
+
+/** The charset an HTML page declares in its first 2 KB, when TextDecoder knows it. */
+function declaredCharset(bytes: Uint8Array): string | undefined {
+  const head = Buffer.from(bytes.subarray(0, 2048)).toString('latin1');
+  const name = /<meta[^>]+charset\s*=\s*["']?([\w-]+)/i.exec(head)?.[1];
+  if (!name) return undefined;
+  try {
+    return new TextDecoder(name).encoding;
+  } catch {
+    return undefined;
+  }
 }
 
 export function readText(bytes: Uint8Array, format: 'txt' | 'md'): Extracted {
