@@ -23,6 +23,10 @@ export class SegmentView {
   constructor(readonly segment: Pick<Segment, 'text' | 'kind' | 'cells' | 'header'>, readonly review: Date) {
     this.tokens = tokenize(segment.text);
   }
+  stemSet(): Map<string, number[]> {
+    this.positions('');
+    return this.stemIndex!;
+  }
   positions(stem: string): number[] {
     if (!this.stemIndex) {
       this.stemIndex = new Map();
@@ -73,27 +77,69 @@ function compileTerm(t: string): Term {
   return c;
 }
 
-/** Token index spans [start, end) where any of the terms occurs in `tokens`. */
-function termSpans(view: SegmentView, tokens: Tokens, list: string[], indexed: boolean): [number, number][] {
-  const out: [number, number][] = [];
+/** A list of terms compiled once: terms whose first key is a stem, grouped by that stem (so a
+ * segment is checked through its own few distinct stems, not every term of every rule), and
+ * the others (prefix, exact or number first word), which are scanned. */
+interface CompiledList { byFirst: Map<string, Term[]>; scan: Term[] }
+const lists = new WeakMap<readonly string[], CompiledList>();
+const phrases = new Map<string, CompiledList>();
+function compileList(list: readonly string[]): CompiledList {
+  const byFirst = new Map<string, Term[]>();
+  const scan: Term[] = [];
   for (const t of list) {
     const term = compileTerm(t);
-    const n = term.keys.length;
-    if (!n) continue;
-    const firstCandidates = indexed && term.modes[0] === 'stem'
-      ? view.positions(term.keys[0])
-      : tokens.words.map((_, i) => i);
-    for (const i of firstCandidates) {
-      if (i + n > tokens.stems.length) continue;
-      let ok = true;
-      for (let k = 0; k < n && ok; k++) {
-        const m = term.modes[k];
-        const w = tokens.words[i + k];
-        ok = m === 'stem' ? tokens.stems[i + k] === term.keys[k] : m === 'exact' ? w === term.keys[k] : m === 'number' ? /^\d[\d,]*$/.test(w) || NUMBER_WORDS.has(w) : w.startsWith(term.keys[k]);
-      }
-      if (ok) out.push([i, i + n]);
-    }
+    if (!term.keys.length) continue;
+    if (term.modes[0] === 'stem') {
+      const l = byFirst.get(term.keys[0]);
+      if (l) l.push(term); else byFirst.set(term.keys[0], [term]);
+    } else scan.push(term);
   }
+  return { byFirst, scan };
+}
+function listOf(list: readonly string[]): CompiledList {
+  let c = lists.get(list);
+  if (!c) { c = compileList(list); lists.set(list, c); }
+  return c;
+}
+function phraseList(p: string): CompiledList {
+  let c = phrases.get(p);
+  if (!c) { c = compileList([p]); phrases.set(p, c); }
+  return c;
+}
+
+function matchesAt(term: Term, tokens: Tokens, i: number): boolean {
+  const n = term.keys.length;
+  if (i + n > tokens.stems.length) return false;
+  for (let k = 0; k < n; k++) {
+    const m = term.modes[k];
+    const w = tokens.words[i + k];
+    const ok = m === 'stem' ? tokens.stems[i + k] === term.keys[k] : m === 'exact' ? w === term.keys[k] : m === 'number' ? /^\d[\d,]*$/.test(w) || NUMBER_WORDS.has(w) : w.startsWith(term.keys[k]);
+    if (!ok) return false;
+  }
+  return true;
+}
+
+/** Token index spans [start, end) where any of the terms occurs in `tokens`. */
+function termSpans(view: SegmentView, tokens: Tokens, c: CompiledList, indexed: boolean): [number, number][] {
+  const out: [number, number][] = [];
+  if (indexed) {
+    // walk whichever is smaller: the segment's distinct stems or the list's first keys
+    const stems = view.stemSet();
+    if (stems.size < c.byFirst.size) {
+      for (const s of stems.keys()) {
+        const terms = c.byFirst.get(s);
+        if (terms) for (const term of terms) for (const i of view.positions(s)) if (matchesAt(term, tokens, i)) out.push([i, i + term.keys.length]);
+      }
+    } else {
+      for (const [s, terms] of c.byFirst) {
+        const pos = view.positions(s);
+        if (pos.length) for (const term of terms) for (const i of pos) if (matchesAt(term, tokens, i)) out.push([i, i + term.keys.length]);
+      }
+    }
+  } else {
+    for (const terms of c.byFirst.values()) for (const term of terms) for (let i = 0; i < tokens.words.length; i++) if (matchesAt(term, tokens, i)) out.push([i, i + term.keys.length]);
+  }
+  for (const term of c.scan) for (let i = 0; i < tokens.words.length; i++) if (matchesAt(term, tokens, i)) out.push([i, i + term.keys.length]);
   return out;
 }
 
@@ -101,20 +147,20 @@ function termSpans(view: SegmentView, tokens: Tokens, list: string[], indexed: b
  * match without a position (none, date, column) return an empty list. */
 export function evaluate(c: Condition, view: SegmentView, prior: [number, number][] = []): [number, number][] | null {
   const tk = view.tokens;
-  if (c.phrase !== undefined) { const s = termSpans(view, tk, [c.phrase], true); return s.length ? s : null; }
-  if (c.terms) { const s = termSpans(view, tk, c.terms, true); return s.length ? s : null; }
+  if (c.phrase !== undefined) { const s = termSpans(view, tk, phraseList(c.phrase), true); return s.length ? s : null; }
+  if (c.terms) { const s = termSpans(view, tk, listOf(c.terms), true); return s.length ? s : null; }
   if (c.starts) {
-    const s = termSpans(view, tk, c.starts, true).filter(([a]) => a === 0);
+    const s = termSpans(view, tk, listOf(c.starts), true).filter(([a]) => a === 0);
     return s.length ? s : null;
   }
   if (c.near) {
-    const s = termSpans(view, tk, c.near.terms, true).filter(([a, b]) =>
+    const s = termSpans(view, tk, listOf(c.near.terms), true).filter(([a, b]) =>
       prior.some(([pa, pb]) => a - pb < c.near!.within && pa - b < c.near!.within));
     return s.length ? s : null;
   }
   if (c.not_after) {
     // keeps the earlier siblings' matches that no listed term precedes within N tokens
-    const blockers = termSpans(view, tk, c.not_after.terms, true);
+    const blockers = termSpans(view, tk, listOf(c.not_after.terms), true);
     const kept = prior.filter(([a]) => !blockers.some(([, b]) => b <= a && a - b < c.not_after!.within));
     return kept.length ? kept : null;
   }
@@ -154,8 +200,8 @@ export function evaluate(c: Condition, view: SegmentView, prior: [number, number
     if (!header || !cells) return null;
     for (let i = 0; i < header.length; i++) {
       const h = tokenize(header[i] ?? '');
-      if (!termSpans(view, h, c.column.name, false).length) continue;
-      if (termSpans(view, view.cell(i), c.column.terms, false).length) return [];
+      if (!termSpans(view, h, listOf(c.column.name), false).length) continue;
+      if (termSpans(view, view.cell(i), listOf(c.column.terms), false).length) return [];
     }
     return null;
   }
