@@ -42,25 +42,32 @@ export async function runEmbedded(opts: RunOptions): Promise<RunResult> {
   let cached = 0;
   const t0 = performance.now();
   try {
-    const extracted = await Promise.all(forces.map(async (force) => Promise.all(force.files.map(async (f) => {
-      const bytes = readFileSync(f.path);
-      const sha = sha256(bytes);
-      let doc = cache.get(sha, f.file);
-      if (doc && doc.extractor !== extractorId(limits)) doc = undefined; // made under other limits, or without OCR
-      if (doc) cached++;
-      else {
-        try {
-          doc = await pool.run({ path: f.path, file: f.file, limits });
-        } catch (err) {
-          doc = { file: f.file, sha256: sha, bytes: bytes.length, format: 'unknown', status: 'unreadable', notes: [`extraction crashed: ${(err as Error).message}`], parts: [], meta: {}, extractor: 'none' };
+    // Each force is assessed as soon as its own documents are extracted, so the main thread's
+    // segmenting and matching overlaps the threads' extraction of the other forces.
+    let t1 = t0;
+    const perForce = await Promise.all(forces.map(async (force) => {
+      const docs = await Promise.all(force.files.map(async (f) => {
+        const bytes = readFileSync(f.path);
+        const sha = sha256(bytes);
+        let doc = cache.get(sha, f.file);
+        if (doc && doc.extractor !== extractorId(limits)) doc = undefined; // made under other limits, or without OCR
+        if (doc) cached++;
+        else {
+          try {
+            doc = await pool.run({ path: f.path, file: f.file, limits });
+          } catch (err) {
+            doc = { file: f.file, sha256: sha, bytes: bytes.length, format: 'unknown', status: 'unreadable', notes: [`extraction crashed: ${(err as Error).message}`], parts: [], meta: {}, extractor: 'none' };
+          }
+          if (doc.extractor !== 'none') cache.put(doc);
         }
-        if (doc.extractor !== 'none') cache.put(doc);
-      }
-      opts.onProgress?.(++done, total, `${force.slug}/${f.file}`);
-      return doc;
-    }))));
-    const t1 = performance.now();
-    const results = forces.map((force, i) => assessForce({ slug: force.slug, name: force.name, documents: extracted[i], warnings: force.warnings }, opts.ruleset, opts.reviewDate));
+        opts.onProgress?.(++done, total, `${force.slug}/${f.file}`);
+        return doc;
+      }));
+      t1 = Math.max(t1, performance.now());
+      return { docs, result: assessForce({ slug: force.slug, name: force.name, documents: docs, warnings: force.warnings }, opts.ruleset, opts.reviewDate) };
+    }));
+    const extracted = perForce.map((x) => x.docs);
+    const results = perForce.map((x) => x.result);
     const t2 = performance.now();
     const manifest = manifestOf(forces, extracted, opts, warnings);
     const findings = await writeOutputs(opts.out, results.map((r) => r.assessment), opts.reviewDate, opts.ruleset, manifest);
