@@ -13,7 +13,8 @@ export class ThreadPool<I, O> {
   private size: number;
   private closed = false;
 
-  constructor(private entry: URL, size = availableParallelism()) {
+  /** `setup` reaches every thread as `workerData.setup` (structured clone, once per thread) */
+  constructor(private entry: URL, size = availableParallelism(), private setup?: unknown) {
     this.size = Math.max(1, size);
   }
 
@@ -28,7 +29,7 @@ export class ThreadPool<I, O> {
     const boot = new URL('./thread-boot.mjs', import.meta.url);
     // compiled code lives in dist/workers; the boot file stays beside the sources
     const bootPath = fileURLToPath(boot).includes(`${'/dist/'}`) ? new URL('../../workers/thread-boot.mjs', import.meta.url) : boot;
-    const w = new Worker(bootPath, { workerData: { entry: this.entry.href }, env: { ...process.env, DOTENV_CONFIG_QUIET: 'true' } });
+    const w = new Worker(bootPath, { workerData: { entry: this.entry.href, setup: this.setup }, env: { ...process.env, DOTENV_CONFIG_QUIET: 'true' } });
     w.on('message', (out: { ok: true; value: O } | { ok: false; error: string }) => {
       const t = this.busy.get(w);
       this.busy.delete(w);

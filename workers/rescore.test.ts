@@ -78,8 +78,12 @@ describe('rescoreRun', () => {
     await expect(rescoreRun({ runDir: tmp, ruleset: loadRuleset(rules) })).rejects.toThrow(/is not a run folder: it has no run\.json/);
     const broken = join(tmp, 'broken');
     cpSync(run, broken, { recursive: true });
-    const cache = join(broken, 'cache', 'extract');
-    for (const f of readdirSync(cache)) unlinkSync(join(cache, f));
+    // the analysis kept from the run is enough on its own; without it and the extraction, not
+    const empty = (kind: string) => { for (const f of readdirSync(join(broken, 'cache', kind))) unlinkSync(join(broken, 'cache', kind, f)); };
+    empty('extract');
+    const fromAnalysis = await rescoreRun({ runDir: broken, ruleset: loadRuleset(rules) });
+    expect(fromAnalysis.changes.changed).toEqual([]);
+    empty('analysis');
     const err = await rescoreRun({ runDir: broken, ruleset: loadRuleset(rules) }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RescoreError);
     expect((err as Error).message).toMatch(/has no cached extraction of \d+ documents \(bedfordshire\/.*\), so it cannot be rescored without reading them again/);

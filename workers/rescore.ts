@@ -3,15 +3,16 @@
 // submitted document. Writes the same outputs as a run (reports/write.ts) and `changes.json`:
 // every verdict that moved, with the rules behind the move, so a reviewer sees what a rule
 // change did before anyone reads a letter built on it.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { assessForce, type ForceResult } from '../pipeline/assess.js';
+import { assessAnalysed, type ForceResult } from '../pipeline/assess.js';
+import type { DocumentAnalysis } from '../pipeline/analyse.js';
+import { DEFAULT_LIMITS } from '../pipeline/extract/index.js';
 import type { Ruleset } from '../pipeline/rules/load.js';
 import { Findings, ITEMS, Item, type DocumentSummary, type ExtractedDocument } from '../pipeline/schemas.js';
 import { writeOutputs } from '../reports/write.js';
-import { ExtractCache } from './cache.js';
-import { readManifest, type RunManifest } from './run.js';
+import { analysePool, readManifest, type RunManifest } from './run.js';
 
 export const VerdictChange = z.object({
   force: z.string(),
@@ -48,6 +49,8 @@ export interface RescoreOptions {
   /** where to write the outputs (default: the run folder itself) */
   out?: string;
   ruleset: Ruleset;
+  /** threads to analyse with (default: all cores) */
+  threads?: number;
 }
 
 export interface RescoreResult {
@@ -67,29 +70,33 @@ export async function rescoreRun(opts: RescoreOptions): Promise<RescoreResult> {
   const out = resolve(opts.out ?? runDir);
   const t0 = performance.now();
   const { manifest, previous } = readRun(runDir);
-  const cache = new ExtractCache(join(runDir, 'cache', 'extract'));
   const summaries = new Map(previous.forces.map((f) => [f.force, new Map(f.documents.map((d) => [d.file, d]))]));
+  const cacheDir = join(runDir, 'cache');
+  const pool = analysePool({ rules: opts.ruleset.rules, reviewDate: manifest.reviewDate }, opts.threads);
   const missing: string[] = [];
-  const inputs = manifest.forces.map((force) => ({
-    slug: force.slug,
-    name: force.name,
-    warnings: force.warnings,
-    documents: force.documents.map((d) => {
-      const doc = cache.get(d.sha256, d.file) ?? unreadDocument(summaries.get(force.slug)?.get(d.file), d);
-      if (!doc) missing.push(`${force.slug}/${d.file}`);
-      return doc;
-    }).filter((d): d is ExtractedDocument => d !== undefined),
-  }));
+  let results: ForceResult[];
+  const t1 = performance.now();
+  try {
+    // each document from its kept analysis (re-evaluating only changed rules), else from its
+    // cached extraction; a document that was never read stands as the summary that says why
+    results = await Promise.all(manifest.forces.map(async (force) => {
+      const analyses = await Promise.all(force.documents.map(async (d) => {
+        const unread = unreadDocument(summaries.get(force.slug)?.get(d.file), d);
+        const r = await pool.run({ file: d.file, sha256: d.sha256, unread, limits: DEFAULT_LIMITS, cacheDir });
+        if (r.status !== 'analysed') { missing.push(`${force.slug}/${d.file}`); return undefined; }
+        return r.analysis;
+      }));
+      return assessAnalysed({ slug: force.slug, name: force.name, warnings: force.warnings, analyses: analyses.filter((a): a is DocumentAnalysis => a !== undefined) }, opts.ruleset);
+    }));
+  } finally {
+    await pool.close();
+  }
   if (missing.length) {
+    missing.sort();
     throw new RescoreError(`${runDir} has no cached extraction of ${missing.length} document${missing.length === 1 ? '' : 's'} (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}), so it cannot be rescored without reading them again. Run \`plan-assessor run\` on the submissions instead (it reuses what is cached).`);
   }
-  const t1 = performance.now();
-  const results = inputs.map((input) => assessForce(input, opts.ruleset, manifest.reviewDate));
   const t2 = performance.now();
-  if (out !== runDir) {
-    const copy = new ExtractCache(join(out, 'cache', 'extract'));
-    for (const input of inputs) for (const d of input.documents) if (d.extractor !== 'none' && d.status !== 'duplicate') copy.put(d);
-  }
+  if (out !== runDir) cpSync(cacheDir, join(out, 'cache'), { recursive: true });
   const findings = await writeOutputs(out, results.map((r) => r.assessment), manifest.reviewDate, opts.ruleset, { ...manifest, rulesDir: opts.ruleset.dir });
   const changes: Changes = {
     schemaVersion: 1,
@@ -100,7 +107,7 @@ export async function rescoreRun(opts: RescoreOptions): Promise<RescoreResult> {
   };
   writeFileSync(join(out, 'changes.json'), `${JSON.stringify(changes, null, 2)}\n`);
   const t3 = performance.now();
-  const documents = inputs.reduce((a, f) => a + f.documents.length, 0);
+  const documents = manifest.forces.reduce((a, f) => a + f.documents.length, 0);
   return { previous, findings, changes, manifest, documents, timings: { load: t1 - t0, assess: t2 - t1, write: t3 - t2 } };
 }
 

@@ -7,9 +7,16 @@
 //     with no cue at all it takes the item's default stage;
 //  3. a following sentence that refers back ("This work has not yet started.") lends its cues;
 //  4. across all documents the most advanced stage shown counts (design.md).
+// Reading in context, as an inspector does:
+//  - a passage under a label or heading naming another force ("Dyfed-Powys." in minutes of a
+//    regional board) is about that force's work, like a passage that names it;
+//  - an exclusion with `reach: cell` applies, in a table row, to the cells it matched: a row that
+//    quotes the recommendation in one column and states the force's action in another still counts;
+//  - a passage that names the item's topic without meeting the evidence rules, right after
+//    evidence in the same paragraph, continues it ("Our first awareness session … ran on 3 April").
 import type { Criterion, Evidence, Item, Segment, Stage } from '../schemas.js';
 import { ITEMS } from '../schemas.js';
-import type { MatchedSegment, RuleHit } from '../match/index.js';
+import { matchRule, SegmentView, type MatchedSegment, type RuleHit } from '../match/index.js';
 import type { Rule } from '../rules/schema.js';
 import type { Ruleset } from '../rules/load.js';
 
@@ -28,6 +35,8 @@ export interface Candidate {
   mixed: boolean;
   /** a referring sentence that lent its cues */
   follower?: Segment;
+  /** counted because it continues the evidence just before it in the same paragraph */
+  continues?: Segment;
 }
 
 export interface ItemJudgement extends Criterion {
@@ -41,7 +50,8 @@ export interface Subject { name: string; otherForces: string[] }
 export function judge(matched: MatchedSegment[], ruleset: Ruleset, subject?: Subject): Record<Item, ItemJudgement> {
   const byId = new Map(ruleset.rules.map((r) => [r.id, r]));
   const aboutOther = otherForceTest(subject);
-  const own = matched.filter((m) => !aboutOther(m.segment.text));
+  const labelled = otherForceLabels(matched, aboutOther, subject);
+  const own = matched.filter((m, i) => !aboutOther(m.segment.text) && !labelled[i]);
   const out = {} as Record<Item, ItemJudgement>;
   for (const item of ITEMS) out[item] = judgeItem(item, own, ruleset, byId);
   return out;
@@ -60,32 +70,125 @@ export function otherForceTest(subject?: Subject): (text: string) => boolean {
   return (text) => re.test(text) && !ours.test(text);
 }
 
+/** Which passages sit under a label or heading that names another force: a short sentence that
+ * is little more than the force's name ("Dyfed-Powys.", "Update from Gwent:") labels the rest of
+ * its paragraph; a heading naming it labels what follows, up to the next heading (fixture:
+ * dev-e/north-wales, minutes of a board where each force in turn reports its work). */
+export function otherForceLabels(matched: MatchedSegment[], aboutOther: (text: string) => boolean, subject?: Subject): boolean[] {
+  const words = (t: string) => t.split(/\s+/).filter((w) => /[A-Za-z]/.test(w)).length;
+  const ownName = subject ? new RegExp(`\\b${subject.name.replace(/\b(Police Service|Police|Constabulary|Service)\b/g, '').trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'i') : null;
+  const out: boolean[] = [];
+  let heading: { document: string; other: boolean } | null = null;
+  let label: { document: string; paragraph: number } | null = null;
+  for (const m of matched) {
+    const seg = m.segment;
+    if (heading && heading.document !== seg.document) heading = null;
+    if (label && (label.document !== seg.document || label.paragraph !== seg.paragraph)) label = null;
+    const short = words(seg.text) <= 5;
+    if (seg.kind === 'heading' && short) {
+      heading = { document: seg.document, other: aboutOther(seg.text) };
+      label = null;
+      out.push(false);
+      continue;
+    }
+    if (seg.kind === 'heading') heading = null;
+    if (seg.kind === 'sentence' && short && (aboutOther(seg.text) || (ownName && ownName.test(seg.text)))) {
+      label = aboutOther(seg.text) ? { document: seg.document, paragraph: seg.paragraph } : null;
+      if (!label && heading) heading = null;
+      out.push(false);
+      continue;
+    }
+    out.push(Boolean(label) || Boolean(heading?.other));
+  }
+  return out;
+}
+
+/** Character ranges of a table row's cells in its text (cells are joined by " | "). */
+function cellRanges(seg: Segment): [number, number][] {
+  const out: [number, number][] = [];
+  let at = 0;
+  for (const c of seg.cells ?? []) {
+    const i = c ? seg.text.indexOf(c, at) : at;
+    const start = i < 0 ? at : i;
+    out.push([start, start + c.length]);
+    at = start + c.length;
+  }
+  return out;
+}
+
+/** A table row's evidence once the cells a `reach: cell` exclude rule matched are set aside: the rules of
+ * the item that still match the rest of the row (null when none is left, or an exclusion still
+ * holds there, or the row has no cells). */
+function outsideExcludedCells(m: MatchedSegment, item: Item, ex: RuleHit[], ruleset: Ruleset): { evidence: Rule[]; dropped: Set<number> } | null {
+  const seg = m.segment;
+  if (seg.kind !== 'table-row' || !seg.cells || seg.cells.length < 2) return null;
+  if (ex.some((h) => ruleset.rules.find((r) => r.id === h.ruleId)?.reach !== 'cell')) return null;
+  const ranges = cellRanges(seg);
+  const dropped = new Set<number>();
+  for (const h of ex) for (const [a, b] of h.spans) ranges.forEach(([x, y], i) => { if (a < y && b > x) dropped.add(i); });
+  if (!dropped.size || dropped.size >= ranges.length) return null;
+  const cells = seg.cells.map((c, i) => (dropped.has(i) ? '' : c));
+  const view = new SegmentView({ text: cells.join(' | '), kind: 'table-row', cells, header: seg.header }, REVIEW_FALLBACK);
+  const of = (role: Rule['role']) => ruleset.rules.filter((r) => r.item === item && r.role === role && r.scope.includes('table-row'));
+  if (of('exclude').some((r) => matchRule(r, view))) return null;
+  const evidence = of('evidence').filter((r) => matchRule(r, view));
+  return evidence.length ? { evidence, dropped } : null;
+}
+
+/** Item rules use no date conditions; a date is needed only to build a passage view. */
+const REVIEW_FALLBACK = new Date('2017-06-01T00:00:00Z');
+
 function judgeItem(item: Item, matched: MatchedSegment[], ruleset: Ruleset, byId: Map<string, Rule>): ItemJudgement {
   const settings = ruleset.items[item];
   const candidates: Candidate[] = [];
   const excluded: { segment: Segment; rules: Rule[] }[] = [];
   let nearMisses = 0;
   const used = new Set<Segment>();
+  const excludeRules = ruleset.rules.filter((r) => r.item === item && r.role === 'exclude');
+  let lastCounted = -1;
 
   matched.forEach((m, i) => {
-    const ev = m.hits.filter((h) => h.item === item && h.role === 'evidence');
-    if (!ev.length) return;
+    let ev = m.hits.filter((h) => h.item === item && h.role === 'evidence');
+    let continues: Segment | undefined;
+    let hits = m.hits;
+    if (!ev.length) {
+      // a passage on the topic right after counted evidence in the same paragraph continues it
+      const prev = matched[i - 1];
+      const hint = m.hits.filter((h) => h.item === item && h.role === 'hint');
+      if (!hint.length || lastCounted !== i - 1 || !prev || prev.segment.document !== m.segment.document || prev.segment.paragraph !== m.segment.paragraph) return;
+      const view = new SegmentView(m.segment, REVIEW_FALLBACK);
+      const ex = excludeRules.filter((r) => r.scope.includes(m.segment.kind) && matchRule(r, view));
+      if (ex.length) { excluded.push({ segment: m.segment, rules: ex }); return; }
+      ev = hint;
+      continues = prev.segment;
+    }
     // a question asks, it does not tell (return forms repeat the inspectorate's questions)
     if (m.segment.kind === 'sentence' && /\?["”’)]*$/.test(m.segment.text)) return;
     const ex = m.hits.filter((h) => h.item === item && h.role === 'exclude');
-    if (ex.length) { excluded.push({ segment: m.segment, rules: ex.map((h) => byId.get(h.ruleId)!) }); return; }
+    if (ex.length) {
+      const rest = outsideExcludedCells(m, item, ex, ruleset);
+      if (!rest) { excluded.push({ segment: m.segment, rules: ex.map((h) => byId.get(h.ruleId)!) }); return; }
+      // the row counts on its other cells, with the cues found there
+      const ranges = cellRanges(m.segment);
+      const inDropped = (h: RuleHit) => h.spans.length > 0 && h.spans.every(([a, b]) => [...rest.dropped].some((c) => a >= ranges[c][0] && b <= ranges[c][1]));
+      ev = rest.evidence.map((r) => ({ ruleId: r.id, item, role: 'evidence' as const, spans: [] }));
+      hits = m.hits.filter((h) => h.role !== 'stage' || !inDropped(h));
+    }
     used.add(m.segment);
-    const rules = ev.map((h) => byId.get(h.ruleId)!);
+    const rules = continues
+      ? [{ ...byId.get(ev[0].ruleId)!, weight: settings.min_relevance, stage: undefined }]
+      : ev.map((h) => byId.get(h.ruleId)!);
     const relevance = rules.reduce((a, r) => a + r.weight, 0);
     if (relevance < settings.min_relevance) { nearMisses++; return; }
     const next = matched[i + 1];
     const follows = next && next.segment.document === m.segment.document && next.segment.paragraph === m.segment.paragraph &&
       ANAPHOR.test(next.segment.text) && !next.hits.some((h) => h.item === item && h.role === 'evidence');
-    const cueHits = [...m.hits, ...(follows ? next.hits : [])].filter((h) => h.role === 'stage' && (h.item === null || h.item === item));
+    const cueHits = [...hits, ...(follows ? next.hits : [])].filter((h) => h.role === 'stage' && (h.item === null || h.item === item));
     const fixed = rules.filter((r) => r.stage).map((r) => r.stage!);
     const decided = decideStage(cueHits, fixed, byId, settings.default_stage);
     if (!decided) { excluded.push({ segment: m.segment, rules: cueHits.map((h) => byId.get(h.ruleId)!).filter((r) => r.cap === 'none') }); return; }
-    candidates.push({ segment: m.segment, relevance, evidenceRules: rules.map((r) => r.id), ...decided, follower: follows ? next.segment : undefined });
+    candidates.push({ segment: m.segment, relevance, evidenceRules: rules.map((r) => r.id), ...decided, follower: follows ? next.segment : undefined, continues });
+    lastCounted = i;
   });
 
   // passages that touch the topic without being evidence: a "no information" verdict that

@@ -88,3 +88,27 @@ describe('weighing several statements', () => {
     expect(status('it_monitoring', 'What progress has the force made in developing the capability to monitor IT systems actively?')).toBe('no_information');
   });
 });
+
+describe('reading in context', () => {
+  const statusAs = (name: string, item: Item, text: string, markdown = false) =>
+    assessForce({ slug: 'test', name, documents: [{ ...doc('d.md', text), parts: textToParts(text, markdown) }] }, ruleset, '2017-06-01').assessment.criteria[item].status;
+
+  it('a passage under a label naming another force is that force’s work', () => {
+    const minutes = 'Dyfed-Powys. The Head of PSD said the force had finished its review of counter-corruption resourcing and was recruiting to two posts.\n\n' +
+      'North Wales. The DCC would commission an examination of the capacity of the force’s anti-corruption unit in the autumn.';
+    expect(statusAs('North Wales Police', 'ccu_capability', minutes)).toBe('planned');
+    expect(statusAs('Dyfed-Powys Police', 'ccu_capability', minutes)).toBe('in_place');
+  });
+
+  it('a row quoting the recommendation in one column still counts on the action in another', () => {
+    const table = '| Ref | Recommendation | Action | Status |\n| --- | --- | --- | --- |\n' +
+      '| 14 | All forces should have started to implement a plan to build relationships with the individuals and organisations that support vulnerable people | An intelligence-sharing protocol with the rape crisis centres, so that concerns about officers can be passed to the CCU | Not started |';
+    expect(statusAs('Test', 'partner_relationships', table, true)).toBe('planned');
+  });
+
+  it('a sentence on the topic right after evidence in the same paragraph continues it', () => {
+    expect(statusAs('Test', 'partner_relationships', 'Refuge managers concerned about an officer can now contact the ACU directly. The first meeting with the county’s refuges was held on 4 May 2017.')).toBe('commenced');
+    // not across paragraphs
+    expect(statusAs('Test', 'partner_relationships', 'Refuge managers concerned about an officer will be able to contact the ACU directly.\n\nThe first meeting with the county’s refuges was held on 4 May 2017.')).toBe('planned');
+  });
+});

@@ -9,6 +9,8 @@ export type DateRelation = 'after_review' | 'on_or_before_review' | 'spanning_re
 const DAY = 86_400_000;
 const utc = (y: number, m: number, d: number) => new Date(Date.UTC(y, m, d));
 
+const MAYBE_DATE = /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\d{1,2}\s*[/.-]\s*\d{1,2}|\b(?:19|20)\d\d\b|\d(?:st|nd|rd|th)\b|\b(?:today|yesterday|tomorrow|week|month|year|fortnight)/i;
+
 export function findDates(text: string, reference: Date): DateSpan[] {
   const out: DateSpan[] = [];
   const taken: [number, number][] = [];
@@ -53,7 +55,9 @@ export function findDates(text: string, reference: Date): DateSpan[] {
   }
   let parsed: chrono.ParsedResult[] = [];
   try {
-    parsed = chrono.en.GB.parse(text, reference);
+    // chrono is slow; only text with a digit, a month's name or a relative period can give a
+    // date kept below, so the rest is not parsed
+    if (MAYBE_DATE.test(text)) parsed = chrono.en.GB.parse(text, reference);
   } catch { /* a date parser failure loses the dates of one sentence, nothing more */ }
   for (const r of parsed) {
     if (!free(r.index)) continue;

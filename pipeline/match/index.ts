@@ -1,10 +1,11 @@
 // match(segments, rules) → rule hits per segment. Each segment is tokenised once; each rule's
 // condition tree is evaluated over the shared tokens in time linear in the segment's length
 // times the number of terms. Hits carry the character spans that matched, for highlighting.
+import { createHash } from 'node:crypto';
 import type { Segment } from '../schemas.js';
 import type { Condition, Rule } from '../rules/schema.js';
 import { findDates, relation, type DateSpan } from './dates.js';
-import { tokenize, type Tokens } from './tokens.js';
+import { stem, tokenize, type Tokens } from './tokens.js';
 
 export interface RuleHit {
   ruleId: string;
@@ -240,29 +241,167 @@ function charSpans(view: SegmentView, spans: [number, number][]): [number, numbe
   return out;
 }
 
-export interface MatchedSegment { segment: Segment; hits: RuleHit[]; view: SegmentView }
+/** A rule's gate: stems of which a passage must contain at least one for the rule to be able to
+ * match, or null when no such set can be read off the rule (prefix-only terms, dates, columns).
+ * Sound by construction: a term matches only where its stem or exact keys occur, so a passage
+ * without any gate stem cannot match, and skipping the rule there changes no hit. */
+type Gate = Set<string> | null;
+function listGate(list: readonly string[]): Gate {
+  const g = new Set<string>();
+  for (const t of list) {
+    const term = compileTerm(t);
+    // any key of the term will do; a rare one lets fewer passages through
+    // (a prefix key `*word` lets through passages with a word starting so)
+    const keys = term.keys.map((k, i) => term.modes[i] === 'stem' ? k : term.modes[i] === 'exact' ? stem(k) : term.modes[i] === 'prefix' && k.length >= 3 ? `*${k}` : null).filter((k): k is string => k !== null);
+    if (!keys.length) return null;
+    g.add(keys.find((k) => !COMMON.has(k) && !k.startsWith('*')) ?? keys.find((k) => !COMMON.has(k)) ?? keys[0]);
+  }
+  return g.size ? g : null;
+}
+/** Stems of function words found in most passages: poor gates. */
+const COMMON = new Set(['the', 'a', 'an', 'and', 'or', 'of', 'to', 'in', 'on', 'at', 'as', 'by', 'for', 'with', 'from', 'is', 'ar', 'be', 'been', 'wa', 'were', 'ha', 'have', 'had', 'will', 'would', 'it', 'our', 'we', 'thi', 'that', 'these', 'not', 'no', 'do', 'doe', 'all', 'ani', 'can', 'mai', 'should', 'which', 'who', 'there', 'their', 'when', 'where', 'upon', 'after', 'into', 'within', 'an', 'so', 'on', 'us', 'polic', 'forc', 'offic', 'staff']);
+const cost = (g: Set<string>) => [...g].reduce((a, k) => a + (COMMON.has(k) ? 100 : 1), 0);
+const smallest = (gs: Gate[]): Gate => gs.filter((g): g is Set<string> => g !== null).sort((a, b) => cost(a) - cost(b))[0] ?? null;
+function gateOf(c: Condition): Gate {
+  if (c.phrase !== undefined) return listGate([c.phrase]);
+  if (c.terms) return listGate(c.terms);
+  if (c.starts) return listGate(c.starts);
+  if (c.near) return listGate(c.near.terms);
+  if (c.all) return smallest(c.all.map(gateOf));
+  if (c.any) {
+    const u = new Set<string>();
+    for (const child of c.any) { const g = gateOf(child); if (!g) return null; g.forEach((s) => u.add(s)); }
+    return u;
+  }
+  return null; // none, not_after, date, column constrain nothing positively
+}
+export function ruleGate(rule: Pick<Rule, 'match'>): Gate {
+  return smallest([rule.match.all ? gateOf({ all: rule.match.all }) : null, rule.match.any ? gateOf({ any: rule.match.any }) : null]);
+}
 
-/** Stage cues are read only where they can matter: in segments with evidence for an item,
- * and in the sentence after one (which may say "This work has not yet started."). */
-export function match(segments: Segment[], rules: Rule[], review: Date): MatchedSegment[] {
-  const topical = rules.filter((r) => r.role !== 'stage');
-  const stage = rules.filter((r) => r.role === 'stage');
-  const run = (view: SegmentView, list: Rule[], hits: RuleHit[]) => {
-    for (const rule of list) {
-      const s = matchRule(rule, view);
-      if (s) hits.push({ ruleId: rule.id, item: rule.item, role: rule.role, spans: charSpans(view, s) });
-    }
+/** One document's passages indexed by stem and by word: which passages a rule's gate lets
+ * through, found without tokenising the passages again (kept with the cached analysis). */
+export interface PassageIndex { stems: Map<string, number[]>; words: Map<string, number[]> }
+
+export function indexPassages(views: SegmentView[]): PassageIndex {
+  const stems = new Map<string, number[]>();
+  const words = new Map<string, number[]>();
+  const add = (m: Map<string, number[]>, k: string, i: number) => {
+    const l = m.get(k);
+    if (!l) m.set(k, [i]); else if (l[l.length - 1] !== i) l.push(i);
   };
-  const out: MatchedSegment[] = segments.map((segment) => {
-    const view = new SegmentView(segment, review);
-    const hits: RuleHit[] = [];
-    run(view, topical, hits);
-    return { segment, hits, view };
+  views.forEach((v, i) => {
+    for (const s of v.tokens.stems) add(stems, s, i);
+    for (const w of v.tokens.words) add(words, w, i);
   });
-  out.forEach((m, i) => {
+  return { stems, words };
+}
+
+/** The passages a gate lets through, in order; null means every passage. */
+function gated(gate: Gate, index: PassageIndex): number[] | null {
+  if (!gate) return null;
+  const out = new Set<number>();
+  for (const g of gate) {
+    if (g.startsWith('*')) {
+      const p = g.slice(1);
+      for (const [w, l] of index.words) if (w.startsWith(p)) for (const i of l) out.add(i);
+    } else for (const i of index.stems.get(g) ?? []) out.add(i);
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
+/** What rules gave on one document's passages, by rule fingerprint: the passages tried
+ * ('all' = every passage the gate lets through) and the character spans where it matched.
+ * Kept between runs, so a rescore evaluates only the rules whose conditions changed. */
+export interface RuleMemo { tried: 'all' | Set<number>; hits: Map<number, [number, number][]> }
+export type MatchMemo = Map<string, RuleMemo>;
+
+/** Bump when a change to the matcher can change what a rule gives on a passage. */
+export const MATCHER_VERSION = 'match-3';
+const keys = new WeakMap<Rule, string>();
+/** A rule's fingerprint: what decides where it matches (its conditions and scope). */
+export function ruleKey(rule: Rule): string {
+  let k = keys.get(rule);
+  if (!k) {
+    k = `${MATCHER_VERSION}:${createHash('sha1').update(JSON.stringify([rule.match, rule.scope])).digest('base64url')}`;
+    keys.set(rule, k);
+  }
+  return k;
+}
+
+export interface MatchedSegment { segment: Segment; hits: RuleHit[] }
+
+interface Roles { topical: Rule[]; exclude: Rule[]; stage: Rule[]; gates: Map<Rule, Gate> }
+const roles = new WeakMap<Rule[], Roles>();
+function rolesOf(rules: Rule[]): Roles {
+  let x = roles.get(rules);
+  if (!x) {
+    const of = (...r: Rule['role'][]) => rules.filter((rule) => r.includes(rule.role));
+    x = { topical: of('evidence', 'hint'), exclude: of('exclude'), stage: of('stage'), gates: new Map(rules.map((r) => [r, ruleGate(r)])) };
+    roles.set(rules, x);
+  }
+  return x;
+}
+
+export interface MatchContext {
+  /** results of earlier runs, read and added to */
+  memo?: MatchMemo;
+  /** the passages' index: read if given, set when built */
+  index?: PassageIndex;
+  /** counts the rule evaluations the memo did not have */
+  evaluated?: number;
+}
+
+/** Matches one document's passages. Exclusions and stage cues are read only where they can
+ * matter: an item's exclusions in passages with evidence for that item; stage cues in passages
+ * with evidence for any item, and in the sentence after one (which may say "This work has not
+ * yet started."). Rules are tried only where their gate lets them, and not at all where the
+ * memo already has their result. */
+export function match(segments: Segment[], rules: Rule[], review: Date, ctx: MatchContext = {}): MatchedSegment[] {
+  const { topical, exclude, stage, gates } = rolesOf(rules);
+  const memo = ctx.memo ?? new Map();
+  const views: SegmentView[] = [];
+  const viewOf = (i: number) => (views[i] ??= new SegmentView(segments[i], review));
+  let index = ctx.index;
+  const indexed = () => {
+    if (!index) { segments.forEach((_, i) => viewOf(i)); index = ctx.index = indexPassages(views); }
+    return index;
+  };
+  const out: MatchedSegment[] = segments.map((segment) => ({ segment, hits: [] }));
+  const all = segments.map((_, i) => i);
+  /** tries `rule` on the passages of `domain` (null: all) its gate lets through */
+  const apply = (rule: Rule, domain: ((i: number) => boolean) | null) => {
+    const key = ruleKey(rule);
+    let m = memo.get(key);
+    if (!m) { m = { tried: new Set(), hits: new Map() }; memo.set(key, m); }
+    const through = gated(gates.get(rule)!, indexed()) ?? all;
+    for (const i of through) {
+      if (domain && !domain(i)) continue;
+      if (m.tried === 'all' || m.tried.has(i)) {
+        const spans = m.hits.get(i);
+        if (spans) out[i].hits.push({ ruleId: rule.id, item: rule.item, role: rule.role, spans });
+        continue;
+      }
+      const view = viewOf(i);
+      const s = rule.scope.includes(view.segment.kind) ? matchRule(rule, view) : null;
+      m.tried.add(i);
+      ctx.evaluated = (ctx.evaluated ?? 0) + 1;
+      if (s) {
+        const spans = charSpans(view, s);
+        m.hits.set(i, spans);
+        out[i].hits.push({ ruleId: rule.id, item: rule.item, role: rule.role, spans });
+      }
+    }
+    if (!domain) m.tried = 'all';
+  };
+  for (const rule of topical) apply(rule, null);
+  const evidence = out.map((o) => new Set(o.hits.filter((h) => h.role === 'evidence').map((h) => h.item)));
+  for (const rule of exclude) apply(rule, (i) => evidence[i].has(rule.item));
+  const cued = out.map((m, i) => {
     const prev = out[i - 1];
     const near = prev && prev.segment.document === m.segment.document && prev.segment.paragraph === m.segment.paragraph;
-    if (m.hits.some((h) => h.role === 'evidence') || (near && prev.hits.some((h) => h.role === 'evidence'))) run(m.view, stage, m.hits);
+    return evidence[i].size > 0 || (near && evidence[i - 1].size > 0);
   });
+  for (const rule of stage) apply(rule, (i) => cued[i]);
   return out;
 }

@@ -67,3 +67,38 @@ describe('loadRuleset', () => {
     expect(errorsOf('no-such-rules-folder')[0]).toMatch(/^no-such-rules-folder: the rules folder does not exist/);
   });
 });
+
+describe('vocabulary.yaml', () => {
+  const rule = (terms: string) => `message: A\nmatch:\n  all:\n    - terms: [${terms}]\nexamples: { hit: [the acu grew], miss: [the fleet grew] }\n`;
+
+  it('expands "$name" in any terms list into the named list, and lists may use one another', () => {
+    const dir = ruleTree({
+      'vocabulary.yaml': 'unit_names: [ccu, acu]\nunit_context: [$unit_names, psd]\n',
+      'ccu_capability/a.yaml': rule('$unit_context, "the unit"'),
+      'it_monitoring/b.yaml': 'message: B\nmatch:\n  all:\n    - terms: [monitor]\n    - near: { terms: [$unit_names], within: 3 }\nexamples: { hit: [the acu monitors], miss: [b] }\n',
+    });
+    const rs = loadRuleset(dir);
+    expect(rs.rules.find((r) => r.id === 'ccu_capability.a')!.match.all![0].terms).toEqual(['ccu', 'acu', 'psd', 'the unit']);
+    expect(rs.rules.find((r) => r.id === 'it_monitoring.b')!.match.all![1].near!.terms).toEqual(['ccu', 'acu']);
+  });
+
+  it('names the file, line, column and key of an unknown $name, with the lists there are', () => {
+    const dir = ruleTree({ 'vocabulary.yaml': 'unit_names: [ccu, acu]\n', 'ccu_capability/a.yaml': rule('psd, $unit_nmes') });
+    expect(errorsOf(dir)).toEqual([`${dir}/ccu_capability/a.yaml:4:20 match.all[0].terms[1]: unknown vocabulary list "$unit_nmes"; did you mean "$unit_names"? The lists in ${dir}/vocabulary.yaml are $unit_names; add one named unit_nmes there, or write the words themselves`]);
+  });
+
+  it('says when a $name is used with no vocabulary.yaml, and when lists use each other in a circle', () => {
+    expect(errorsOf(ruleTree({ 'ccu_capability/a.yaml': rule('$unit_names') }))[0]).toMatch(/a\.yaml:4:15 match\.all\[0\]\.terms\[0\]: "\$unit_names" names a vocabulary list, but there is no .*vocabulary\.yaml/);
+    const circle = errorsOf(ruleTree({ 'vocabulary.yaml': 'a: [x, $b]\nb: [$a]\n' }));
+    expect(circle).toHaveLength(1);
+    expect(circle[0]).toMatch(/vocabulary\.yaml:2:5 b\[0\]: "\$a" uses the list b itself/);
+  });
+
+  it('the project rules use it: the three recommendation-quoted rules share one list', () => {
+    const rs = loadRuleset('rules');
+    const lists = ['ccu_capability', 'it_monitoring', 'partner_relationships'].map((i) => rs.rules.find((r) => r.id === `${i}.recommendation-quoted`)!.match.any![0].terms);
+    expect(lists[0]!.length).toBeGreaterThan(10);
+    expect(lists[1]).toEqual(lists[0]);
+    expect(lists[2]).toEqual(lists[0]);
+  });
+});

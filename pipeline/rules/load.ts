@@ -7,7 +7,7 @@ import { isAbsolute, join, relative, sep } from 'node:path';
 import { LineCounter, isMap, isScalar, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ITEMS } from '../schemas.js';
-import { CONDITION_KEYS, ItemsFile, LetterFile, OutcomeFile, RuleFile, type Condition, type Rule } from './schema.js';
+import { CONDITION_KEYS, ItemsFile, LetterFile, OutcomeFile, RuleFile, VOCABULARY_NAME, VocabularyFile, type Condition, type Rule } from './schema.js';
 
 export interface Ruleset {
   dir: string;
@@ -26,6 +26,8 @@ export class RuleErrors extends Error {
 }
 
 const SETTINGS = { 'items.yaml': ItemsFile, 'outcome.yaml': OutcomeFile, 'letter.yaml': LetterFile } as const;
+/** Optional: named term lists that any terms list in a rule file may use as "$name". */
+export const VOCABULARY = 'vocabulary.yaml';
 export const RULE_FOLDERS = [...ITEMS, 'stage'] as const;
 const KEBAB = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -40,14 +42,19 @@ export function loadRuleset(dir: string): Ruleset {
   const display = (f: string) => join(rel.startsWith('..') || isAbsolute(rel) ? dir : rel || '.', f).split(sep).join('/');
   const fileError = (f: string, what: string) => errors.push(`${display(f)}:1:1 (file): ${what}`);
   const ids = new Map<string, string>();
+  const vocabulary = files.includes(VOCABULARY)
+    ? loadVocabulary(display(VOCABULARY), readFileSync(join(dir, VOCABULARY), 'utf8'), errors)
+    : new Map<string, string[]>();
+  const vocabularyFile = display(VOCABULARY);
 
   for (const f of files) {
     const parts = f.split('/');
     const text = readFileSync(join(dir, f), 'utf8');
     if (parts.length === 1) {
+      if (parts[0] === VOCABULARY) continue;
       const schema = SETTINGS[parts[0] as keyof typeof SETTINGS];
       if (!schema) {
-        fileError(f, `unknown settings file${guessThen(parts[0], Object.keys(SETTINGS))}The top of the rules folder holds only ${Object.keys(SETTINGS).join(', ')}; a rule goes in an item folder, as <item>/<rule>.yaml`);
+        fileError(f, `unknown settings file${guessThen(parts[0], [...Object.keys(SETTINGS), VOCABULARY])}The top of the rules folder holds only ${Object.keys(SETTINGS).join(', ')}; a rule goes in an item folder, as <item>/<rule>.yaml`);
         continue;
       }
       const v = validate(display(f), text, schema as z.ZodType, errors);
@@ -69,7 +76,8 @@ export function loadRuleset(dir: string): Ruleset {
     const id = `${folder}.${name}`;
     if (ids.has(id)) { fileError(f, `${ids.get(id)} already defines the rule ${id}; keep one of the two files`); continue; }
     ids.set(id, display(f));
-    const v = validate(display(f), text, RuleFile, errors, (data, raw, report) => checkRule(folder, data as RuleFile, raw, report)) as RuleFile | undefined;
+    const v = validate(display(f), text, RuleFile, errors, (data, raw, report) => checkRule(folder, data as RuleFile, raw, report),
+      (raw, report) => expandVocabulary(raw, vocabulary, vocabularyFile, report)) as RuleFile | undefined;
     if (!v) continue;
     const role = v.role ?? (folder === 'stage' ? 'stage' : 'evidence');
     rules.push({ ...v, role, id, item: folder === 'stage' ? null : folder, file: display(f) });
@@ -124,6 +132,8 @@ export function validate(
   schema: z.ZodType,
   errors: string[],
   check?: (data: unknown, raw: Record<string, unknown>, report: Report) => void,
+  /** runs on the parsed YAML before the schema; its reports point at a value */
+  prepare?: (raw: unknown, report: Report) => void,
 ): unknown {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
@@ -139,6 +149,14 @@ export function validate(
     return undefined;
   }
   const raw = doc.toJS() as unknown;
+  if (prepare) {
+    const before = errors.length;
+    prepare(raw, (path, msg) => {
+      const pos = locate(doc, lc, path, 'value');
+      errors.push(`${file}:${pos.line}:${pos.col} ${formatPath(path) || '(top)'}: ${msg}`);
+    });
+    if (errors.length > before) return undefined;
+  }
   const r = schema.safeParse(raw, { reportInput: true });
   if (!r.success) {
     const issues = r.error.issues as Issue[];
@@ -162,6 +180,76 @@ export function validate(
     });
   }
   return r.data;
+}
+
+/** Reads vocabulary.yaml: each key names a list of terms; a list may use another as "$name".
+ * Returns the lists with every reference expanded (problems go into `errors`). */
+export function loadVocabulary(file: string, text: string, errors: string[]): Map<string, string[]> {
+  const lists = new Map<string, string[]>();
+  const v = validate(file, text, VocabularyFile, errors, (data, _raw, report) => {
+    const raw = data as VocabularyFile;
+    for (const name of Object.keys(raw)) {
+      if (!VOCABULARY_NAME.test(name)) report([name], `a list name is lower-case letters, digits and underscores, starting with a letter; rename it ${name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^[^a-z]+|_+$/g, '') || 'unit_names'}`);
+    }
+  }) as VocabularyFile | undefined;
+  if (!v) return lists;
+  // lists may use one another: expand depth first, refusing a list that (through others) uses itself
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc });
+  const at = (path: Path) => { const p = locate(doc, lc, path, 'value'); return `${file}:${p.line}:${p.col} ${formatPath(path)}`; };
+  const state = new Map<string, 'busy' | 'done'>();
+  const resolveList = (name: string): string[] => {
+    if (state.get(name) === 'done') return lists.get(name)!;
+    state.set(name, 'busy');
+    const out: string[] = [];
+    v[name].forEach((t, i) => {
+      if (!t.startsWith('$')) { out.push(t); return; }
+      const ref = t.slice(1);
+      if (!(ref in v)) errors.push(`${at([name, i])}: unknown vocabulary list "${t}"${listGuess(ref, Object.keys(v))}Lists defined here: ${Object.keys(v).map((k) => `$${k}`).join(', ')}`);
+      else if (state.get(ref) === 'busy') errors.push(`${at([name, i])}: "${t}" uses the list ${name} itself (through ${ref}), so it can never be written out. Remove one of the two references`);
+      else out.push(...resolveList(ref));
+    });
+    state.set(name, 'done');
+    lists.set(name, [...new Set(out)]);
+    return lists.get(name)!;
+  };
+  for (const name of Object.keys(v)) resolveList(name);
+  return lists;
+}
+
+/** `; did you mean "$x"? ` when a list name is close to what was written, else `. `. */
+function listGuess(name: string, known: string[]): string {
+  const g = suggest(name, known);
+  return g ? `${g.replace(/"([^"]+)"\?$/, '"$$$1"?')} ` : '. ';
+}
+
+/** Replaces every "$name" in a rule's term lists (terms:, near/not_after terms:, column name:
+ * and terms:, starts:) by the vocabulary list of that name, in place; reports unknown names. */
+function expandVocabulary(raw: unknown, vocabulary: Map<string, string[]>, vocabularyFile: string, report: Report): void {
+  const LISTS = new Set(['terms', 'starts', 'name']);
+  const walk = (node: unknown, path: Path) => {
+    if (Array.isArray(node)) { node.forEach((x, i) => walk(x, [...path, i])); return; }
+    if (!node || typeof node !== 'object') return;
+    for (const [k, val] of Object.entries(node as Record<string, unknown>)) {
+      if (LISTS.has(k) && Array.isArray(val)) {
+        if (!val.some((t) => typeof t === 'string' && t.trim().startsWith('$'))) { walk(val, [...path, k]); continue; }
+        const out: unknown[] = [];
+        val.forEach((t, i) => {
+          if (typeof t !== 'string' || !t.trim().startsWith('$')) { out.push(t); return; }
+          const name = t.trim().slice(1);
+          const list = vocabulary.get(name);
+          if (list) { out.push(...list); return; }
+          const known = [...vocabulary.keys()];
+          report([...path, k, i], known.length
+            ? `unknown vocabulary list "${t.trim()}"${listGuess(name, known)}The lists in ${vocabularyFile} are ${known.map((n) => `$${n}`).join(', ')}; add one named ${name} there, or write the words themselves`
+            : `"${t.trim()}" names a vocabulary list, but there is no ${vocabularyFile}. Create it with a list named ${name} (${name}: [word, "a phrase"]), or write the words themselves`);
+          out.push(t);
+        });
+        (node as Record<string, unknown>)[k] = [...new Set(out)];
+      } else walk(val, [...path, k]);
+    }
+  };
+  if (raw && typeof raw === 'object') walk((raw as Record<string, unknown>).match, ['match']);
 }
 
 /** Line and column of a key path. `key` points at a mapping entry's key (an unknown key, a
@@ -304,6 +392,7 @@ function checkRule(folder: string, rule: RuleFile, raw: Record<string, unknown>,
   onlyFor('weight', ['evidence'], 'only evidence rules add weight to a passage');
   onlyFor('cap', ['stage'], 'only stage cues cap a passage\'s stage');
   onlyFor('priority', ['stage'], 'only stage cues are ranked by priority');
+  onlyFor('reach', ['exclude'], 'only an exclusion sets passages or cells aside');
   onlyFor('stage', ['stage', 'evidence'], 'a passage an exclude rule matches does not count at all');
   const scope = rule.scope;
   const conditions = (key: 'all' | 'any' | 'none') => rule.match[key] ?? [];

@@ -3,7 +3,8 @@
 // regular expressions in rule files, so no rule can make a run hang.
 import { z } from 'zod';
 
-const term = z.string().trim().min(1, 'a term cannot be empty');
+const term = z.string().trim().min(1, 'a term cannot be empty')
+  .describe('a word or phrase ("=word" exactly, "word*" as a prefix, "#" any number), or "$name": every term of the list of that name in vocabulary.yaml');
 const terms = z.array(term).min(1, 'give at least one term');
 
 export const DateRelation = z.enum(['after_review', 'on_or_before_review', 'spanning_review', 'any']);
@@ -85,6 +86,11 @@ const KnownGap = z.strictObject({
 });
 export type KnownGap = z.infer<typeof KnownGap>;
 
+/** rules/vocabulary.yaml: named term lists that any terms list may use as "$name". */
+export const VOCABULARY_NAME = /^[a-z][a-z0-9_]*$/;
+export const VocabularyFile = z.record(z.string(), z.array(term).min(1, 'give at least one term'));
+export type VocabularyFile = z.infer<typeof VocabularyFile>;
+
 export const StageName = z.enum(['planned', 'commenced', 'in_place']);
 
 export const RuleFile = z.strictObject({
@@ -99,6 +105,9 @@ export const RuleFile = z.strictObject({
   /** evidence: how strongly a hit ties the passage to the item (the judge sums weights) */
   weight: z.number().min(0).max(5).default(1)
     .describe('evidence rules: how strongly a hit ties the passage to the item; the judge adds the weights of all evidence rules that match a passage'),
+  /** exclude rules: how much of a table row the exclusion sets aside */
+  reach: z.enum(['passage', 'cell']).optional()
+    .describe('exclude rules: passage (the default) sets the whole passage aside; cell sets aside, in a table row, only the cells it matched (the recommendation quoted in one column), so the row still counts on what its other cells say'),
   /** stage rules: the stage a hit shows; evidence rules: a stage the evidence implies by itself */
   stage: StageName.optional()
     .describe('stage rules: the stage a hit shows; evidence rules: a stage the evidence shows by itself'),

@@ -24,6 +24,9 @@ const ROW_REF = /^[A-Z]{1,2}\d{1,2}(\.\d{1,2})?\s+\S/;
 const BULLET = /^[●•▪◦■□➢►\-–*]\s*/;
 const TERMINAL = /[.!?:;)"”’]$/;
 
+/** Bump when a change here can change the passages of a document. */
+export const SEGMENTER_VERSION = 'segment-1';
+
 export function segment(doc: ExtractedDocument): SegmentedDocument {
   const blocks = doc.parts.some((p) => p.kind === 'page') ? pdfBlocks(doc.parts) : doc.parts.map(partBlock);
   return toSegments(doc.file, blocks);
