@@ -16,7 +16,7 @@
 //    evidence in the same paragraph, continues it ("Our first awareness session … ran on 3 April").
 import type { Criterion, Evidence, Item, Segment, Stage } from '../schemas.js';
 import { ITEMS } from '../schemas.js';
-import { matchRule, SegmentView, type MatchedSegment, type RuleHit } from '../match/index.js';
+import { CLAUSE_BREAK, matchRule, SegmentView, type MatchedSegment, type RuleHit } from '../match/index.js';
 import type { Rule } from '../rules/schema.js';
 import type { Ruleset } from '../rules/load.js';
 
@@ -183,7 +183,8 @@ function judgeItem(item: Item, matched: MatchedSegment[], ruleset: Ruleset, byId
     const next = matched[i + 1];
     const follows = next && next.segment.document === m.segment.document && next.segment.paragraph === m.segment.paragraph &&
       ANAPHOR.test(next.segment.text) && !next.hits.some((h) => h.item === item && h.role === 'evidence');
-    const cueHits = [...hits, ...(follows ? next.hits : [])].filter((h) => h.role === 'stage' && (h.item === null || h.item === item));
+    const own = continues ? hits : clauseScoped(m.segment, ev, hits);
+    const cueHits = [...own, ...(follows ? next.hits : [])].filter((h) => h.role === 'stage' && (h.item === null || h.item === item));
     const fixed = rules.filter((r) => r.stage).map((r) => r.stage!);
     const decided = decideStage(cueHits, fixed, byId, settings.default_stage);
     if (!decided) { excluded.push({ segment: m.segment, rules: cueHits.map((h) => byId.get(h.ruleId)!).filter((r) => r.cap === 'none') }); return; }
@@ -229,6 +230,28 @@ function judgeItem(item: Item, matched: MatchedSegment[], ruleset: Ruleset, byId
     candidates,
     excluded,
   };
+}
+
+/** A sentence's stage cues that can speak of this item: when the sentence also holds evidence
+ * for another item, those in a clause with this item's evidence or with no item's (a cue with
+ * no located words, such as a date condition, stays). One sentence may report two pieces of
+ * work at different stages; each item takes the stage of its own. */
+export function clauseScoped(seg: Segment, evidence: RuleHit[], hits: RuleHit[]): RuleHit[] {
+  if (seg.kind === 'table-row') return hits;
+  const bounds: [number, number][] = [];
+  let at = 0;
+  for (const m of seg.text.matchAll(CLAUSE_BREAK)) { bounds.push([at, m.index!]); at = m.index! + m[0].length; }
+  bounds.push([at, seg.text.length]);
+  const spans = evidence.flatMap((h) => h.spans);
+  if (bounds.length < 2 || !spans.length) return hits;
+  const item = evidence[0].item;
+  const others = hits.filter((h) => h.role === 'evidence' && h.item !== item).flatMap((h) => h.spans);
+  if (!others.length) return hits;
+  const overlaps = (x: [number, number], y: [number, number]) => x[0] < y[1] && x[1] > y[0];
+  // a clause about another item only is not this item's; one about no item goes on with it
+  // ("…completed in April; laptops will follow before go-live in October")
+  const mine = bounds.filter((b) => spans.some((sp) => overlaps(sp, b)) || !others.some((sp) => overlaps(sp, b)));
+  return hits.filter((h) => h.role !== 'stage' || !h.spans.length || h.spans.some((sp) => mine.some((b) => overlaps(sp, b))));
 }
 
 /** The stage a passage shows, or null when a cue says it shows no work at all. */

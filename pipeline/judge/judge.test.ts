@@ -84,6 +84,30 @@ describe('weighing several statements', () => {
   it('a following sentence that refers back lends its cue', () => {
     expect(status('partner_relationships', 'The ACU will approach the women’s refuge to agree a route for concerns about officers. This work has not yet started.')).toBe('planned');
   });
+  it('one sentence on two items gives each the stage of its own clause', () => {
+    const both = 'The review of the anti-corruption unit’s capacity has not started yet; protective monitoring software went live on every desktop in March 2017.';
+    expect(status('it_monitoring', both)).toBe('in_place');
+    expect(status('ccu_capability', both)).toBe('planned');
+  });
+  it('a clause about no other item goes on with the one before it', () => {
+    expect(status('it_monitoring', 'Installation of the protective monitoring software on desktops was completed in April 2017; laptops will follow before go-live in October 2017.')).toBe('commenced');
+  });
+  it('a plan that was abandoned shows no work, unless another route was taken', () => {
+    expect(status('it_monitoring', 'The force’s 2015 plan to buy protective monitoring software was abandoned in 2016 when the supplier withdrew.')).toBe('no_information');
+    expect(status('it_monitoring', 'The 2015 tender was abandoned; instead the force bought protective monitoring software from the national framework, which went live in March 2017.')).toBe('in_place');
+  });
+  it('a sentence that opens on a condition is a plan', () => {
+    expect(status('it_monitoring', 'If the bid to the transformation fund succeeds, the force will introduce software that watches how its computer systems are used.')).toBe('planned');
+  });
+  it('results a tool turned up show it working', () => {
+    expect(status('it_monitoring', 'Every search on force desktops is screened by monitoring software; in April alone it flagged 14 cases of officers viewing records with no policing purpose.')).toBe('in_place');
+  });
+  it('meetings held to agree an arrangement are work begun, not the arrangement in place', () => {
+    expect(status('partner_relationships', 'Since March an intelligence officer has been meeting two rape crisis centres to agree how their staff can pass on concerns about officers.')).toBe('commenced');
+  });
+  it('another organisation’s unit is not the force’s', () => {
+    expect(status('ccu_capability', 'The regional organised crime unit completed a review of its own anti-corruption capability in 2016.')).toBe('no_information');
+  });
   it('a question restating the recommendation is not evidence', () => {
     expect(status('it_monitoring', 'What progress has the force made in developing the capability to monitor IT systems actively?')).toBe('no_information');
   });

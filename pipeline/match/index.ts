@@ -21,6 +21,7 @@ export class SegmentView {
   private stemIndex?: Map<string, number[]>;
   private dateSpans?: DateSpan[];
   private cellTokens = new Map<number, Tokens>();
+  private clauseIndex?: Int32Array;
   constructor(readonly segment: Pick<Segment, 'text' | 'kind' | 'cells' | 'header'>, readonly review: Date) {
     this.tokens = tokenize(segment.text);
   }
@@ -41,12 +42,25 @@ export class SegmentView {
   dates(): DateSpan[] {
     return (this.dateSpans ??= findDates(this.segment.text, this.review));
   }
+  /** the clause each token is in (clauses end at CLAUSE_BREAK) */
+  clauses(): Int32Array {
+    if (!this.clauseIndex) {
+      const ends = [...this.segment.text.matchAll(CLAUSE_BREAK)].map((m) => m.index!);
+      this.clauseIndex = Int32Array.from(this.tokens.offsets, ([start]) => ends.filter((e) => e < start).length);
+    }
+    return this.clauseIndex;
+  }
   cell(i: number): Tokens {
     let t = this.cellTokens.get(i);
     if (!t) { t = tokenize(this.segment.cells?.[i] ?? ''); this.cellTokens.set(i, t); }
     return t;
   }
 }
+
+/** Where a clause ends inside a sentence: a semicolon, a spaced dash, a bullet, or a comma
+ * before a contrasting conjunction. Shared with the judge, which reads each item's cues in
+ * its own clauses. */
+export const CLAUSE_BREAK = /;\s+|\s[–—]\s|\s•\s|,\s+(?=(?:but|while|whereas|although|though|however)\b)/g;
 
 /** A compiled term: a sequence of keys. A word is compared by its stem; `word*` by prefix of
  * the word; `=word` exactly (so "=established" does not also match "establishment"); `#` is any
@@ -160,9 +174,11 @@ export function evaluate(c: Condition, view: SegmentView, prior: [number, number
     return s.length ? s : null;
   }
   if (c.not_after) {
-    // keeps the earlier siblings' matches that no listed term precedes within N tokens
+    // keeps the earlier siblings' matches that no listed term precedes within N tokens in the
+    // same clause (a negation's reach ends at a semicolon: "…not started yet; the software went live")
     const blockers = termSpans(view, tk, listOf(c.not_after.terms), true);
-    const kept = prior.filter(([a]) => !blockers.some(([, b]) => b <= a && a - b < c.not_after!.within));
+    const clause = blockers.length ? view.clauses() : undefined;
+    const kept = prior.filter(([a]) => !blockers.some(([bs, b]) => b <= a && a - b < c.not_after!.within && clause![bs] === clause![a]));
     return kept.length ? kept : null;
   }
   if (c.all) {
@@ -317,7 +333,7 @@ export interface RuleMemo { tried: 'all' | Set<number>; hits: Map<number, [numbe
 export type MatchMemo = Map<string, RuleMemo>;
 
 /** Bump when a change to the matcher can change what a rule gives on a passage. */
-export const MATCHER_VERSION = 'match-3';
+export const MATCHER_VERSION = 'match-4';
 const keys = new WeakMap<Rule, string>();
 /** A rule's fingerprint: what decides where it matches (its conditions and scope). */
 export function ruleKey(rule: Rule): string {

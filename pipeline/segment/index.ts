@@ -25,7 +25,7 @@ const BULLET = /^[●•▪◦■□➢►\-–*]\s*/;
 const TERMINAL = /[.!?:;)"”’]$/;
 
 /** Bump when a change here can change the passages of a document. */
-export const SEGMENTER_VERSION = 'segment-1';
+export const SEGMENTER_VERSION = 'segment-2';
 
 export function segment(doc: ExtractedDocument): SegmentedDocument {
   const blocks = doc.parts.some((p) => p.kind === 'page') ? pdfBlocks(doc.parts) : doc.parts.map(partBlock);
@@ -49,10 +49,15 @@ function pdfBlocks(parts: Part[]): Block[] {
 
   const blocks: Block[] = [];
   let cur: Block | null = null;
+  let curLines: string[] = [];
   let lastLine = '';
   const close = () => {
-    if (cur) blocks.push(cur);
+    // a table's rows in a text layer are lines of cells with nothing between them; unwrapped
+    // they would read as one sentence mixing every row's status (fixture: dev-g/suffolk)
+    if (cur && !cur.breaks && rowLike(curLines)) for (const l of curLines) blocks.push({ kind: 'paragraph', text: l, location: cur.location });
+    else if (cur) blocks.push(cur);
     cur = null;
+    curLines = [];
   };
   bodyLines.forEach((ls, pi) => {
     const page = pages[pi].location.page ?? pi + 1;
@@ -73,11 +78,34 @@ function pdfBlocks(parts: Part[]): Block[] {
       if (cur && (startsNew || short(lastLine))) close();
       if (!cur) cur = { kind: 'paragraph', text: line, location: { page } };
       else cur.text = joinLine(cur.text, line);
+      curLines.push(line);
       lastLine = line;
     });
   });
   close();
   return blocks.map((b) => (looksLikeHeading(b, width) ? { ...b, kind: 'heading', level: headingLevel(b.text) } : b));
+}
+
+/** Words and marks after which a line of prose goes on: a line ending so is not a row's end. */
+const GOES_ON = /(?:\b(?:the|a|an|and|or|of|to|in|on|for|with|by|from|at|as|is|are|was|were|be|been|has|have|had|that|which|who|our|its|their|this|these|will|would|should|can|may|not|no|under|into|between|than|per|via|including)|[,\-–(/&])$/i;
+
+/** A row's closing status cell (red/amber/green, risk level, yes/no) may be capitalised. */
+const STATUS_WORD = /^(?:Green|Amber|Red|Blue|High|Medium|Low|Yes|No|Open|Closed|Complete|Completed|Done|Ongoing|Delayed|Overdue)[.]?$/;
+
+/** Lines of one paragraph that read as a table's rows: three or more, each after the first
+ * starting with a capital or a figure, none running on from the line before, and at least one
+ * line break that is not also a sentence's end (else unwrapping them changes nothing). */
+function rowLike(lines: string[]): boolean {
+  if (lines.length < 3) return false;
+  let unended = 0;
+  for (let i = 1; i < lines.length; i++) {
+    if (!/^[A-Z0-9£]/.test(lines[i]) || GOES_ON.test(lines[i - 1])) return false;
+    // a capitalised word at the end may be a name running on ("that Chief / Constables’ Council")
+    const last = /(\S+)$/.exec(lines[i - 1])![1];
+    if (/^[A-Z][a-z]/.test(last) && !STATUS_WORD.test(last)) return false;
+    if (!TERMINAL.test(lines[i - 1])) unended++;
+  }
+  return unended > 0;
 }
 
 function joinLine(text: string, line: string): string {

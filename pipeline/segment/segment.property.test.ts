@@ -90,3 +90,20 @@ describe('segment (property)', () => {
     }), { numRuns: 200 });
   });
 });
+
+describe('segment (a table in a PDF text layer)', () => {
+  const pdf = (text: string): ExtractedDocument => ({
+    file: 'slides.pdf', sha256: 'x', bytes: 1, format: 'pdf', status: 'ok', notes: [], meta: {}, extractor: 'test',
+    parts: [{ kind: 'page', text, location: { page: 1 } }],
+  });
+  const texts = (text: string) => segment(pdf(text)).segments.map((s) => s.text);
+
+  it('reads lines of cells with nothing between them as rows, not one sentence', () => {
+    const rows = ['ACU capacity review Amber Report in draft; uplift needs funding decision', 'Protective monitoring Green Live force-wide; smartphones next', 'Partners Amber Two of five partner groups engaged'];
+    expect(texts(['Status at a glance', ...rows].join('\n'))).toEqual(expect.arrayContaining(rows));
+  });
+  it('still unwraps prose whose lines run on, even past a capitalised name', () => {
+    const prose = 'Every action in this annex is mapped to the four strands of the national strategy that Chief\nConstables’ Council agreed in April 2017, and the mapping is shown in the table at C5 of the\nAnnex, which the Board approved.';
+    expect(texts(prose)).toEqual(['Every action in this annex is mapped to the four strands of the national strategy that Chief Constables’ Council agreed in April 2017, and the mapping is shown in the table at C5 of the Annex, which the Board approved.']);
+  });
+});
