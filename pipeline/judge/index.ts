@@ -18,6 +18,7 @@ import type { Criterion, Evidence, Item, Segment, Stage } from '../schemas.js';
 import { ITEMS } from '../schemas.js';
 import { CLAUSE_BREAK, matchRule, SegmentView, type MatchedSegment, type RuleHit } from '../match/index.js';
 import type { Rule } from '../rules/schema.js';
+import { splitSentences } from '../segment/sentences.js';
 import type { Ruleset } from '../rules/load.js';
 
 const LEVEL: Record<Stage | 'none', number> = { none: 0, planned: 1, commenced: 2, in_place: 3 };
@@ -51,7 +52,8 @@ export function judge(matched: MatchedSegment[], ruleset: Ruleset, subject?: Sub
   const byId = new Map(ruleset.rules.map((r) => [r.id, r]));
   const aboutOther = otherForceTest(subject);
   const labelled = otherForceLabels(matched, aboutOther, subject);
-  const own = matched.filter((m, i) => !aboutOther(m.segment.text) && !labelled[i]);
+  const asked = requestedItems(matched);
+  const own = matched.filter((m, i) => !aboutOther(m.segment.text) && !labelled[i] && !asked[i]);
   const out = {} as Record<Item, ItemJudgement>;
   for (const item of ITEMS) out[item] = judgeItem(item, own, ruleset, byId);
   return out;
@@ -99,6 +101,28 @@ export function otherForceLabels(matched: MatchedSegment[], aboutOther: (text: s
       continue;
     }
     out.push(Boolean(label) || Boolean(heading?.other));
+  }
+  return out;
+}
+
+/** A request's lead-in: "I need a line or two from you on each of the following:". */
+const REQUEST = /\b(need|needs|needed|asked|ask|asks|asking|please|provide|send|tell us|would like|like to know|requested|request|requests|questions?|covering)\b[^.]*:\s*$/i;
+
+/** Which passages are the items of a request list (a forwarded request, a covering e-mail
+ * asking colleagues for lines): short, unfinished lines after a lead-in that asks for
+ * information ("2) Any review of the ACU's capability and capacity"). They name the topic
+ * because they ask about it (fixture: dev-g/northamptonshire). */
+export function requestedItems(matched: MatchedSegment[]): boolean[] {
+  const out = matched.map(() => false);
+  for (let i = 0; i < matched.length; i++) {
+    const lead = matched[i].segment;
+    if (lead.kind === 'table-row' || !REQUEST.test(lead.text)) continue;
+    for (let j = i + 1; j < matched.length && j <= i + 10; j++) {
+      const s = matched[j].segment;
+      const words = s.text.split(/\s+/).length;
+      if (s.document !== lead.document || s.kind === 'table-row' || words > 16 || /[.!]["”’)]*$/.test(s.text)) break;
+      out[j] = true;
+    }
   }
   return out;
 }
@@ -164,7 +188,7 @@ function judgeItem(item: Item, matched: MatchedSegment[], ruleset: Ruleset, byId
     }
     // a question asks, it does not tell (return forms repeat the inspectorate's questions)
     if (m.segment.kind === 'sentence' && /\?["”’)]*$/.test(m.segment.text)) return;
-    const ex = m.hits.filter((h) => h.item === item && h.role === 'exclude');
+    const ex = localExclusions(m.segment, ev, m.hits.filter((h) => h.item === item && h.role === 'exclude'));
     if (ex.length) {
       const rest = outsideExcludedCells(m, item, ex, ruleset);
       if (!rest) { excluded.push({ segment: m.segment, rules: ex.map((h) => byId.get(h.ruleId)!) }); return; }
@@ -230,6 +254,29 @@ function judgeItem(item: Item, matched: MatchedSegment[], ruleset: Ruleset, byId
     candidates,
     excluded,
   };
+}
+
+/** The exclusions that speak of the evidence: in a sentence, those in a clause that holds some
+ * of it; in a table row, those in other cells (the row's context: a forensics row is about
+ * forensics) or in the sentence or clause of the evidence's own cell. A cell that states the
+ * force's monitoring and then, two sentences on, mentions body-worn video is not about
+ * body-worn video. An exclusion with no located words stays. */
+export function localExclusions(seg: Segment, evidence: RuleHit[], ex: RuleHit[]): RuleHit[] {
+  const spans = evidence.flatMap((h) => h.spans);
+  if (!ex.length || !spans.length) return ex;
+  const overlaps = (x: [number, number], y: [number, number]) => x[0] < y[1] && x[1] > y[0];
+  const cells: [number, number][] = seg.kind === 'table-row' && seg.cells?.length ? cellRanges(seg) : [[0, seg.text.length]];
+  const units: [number, number][] = [];
+  for (const [a, b] of cells.filter((c) => spans.some((sp) => overlaps(sp, c)))) {
+    for (const { start, end } of splitSentences(seg.text.slice(a, b))) {
+      let at = a + start;
+      for (const m of seg.text.slice(a + start, a + end).matchAll(CLAUSE_BREAK)) { units.push([at, a + start + m.index!]); at = a + start + m.index! + m[0].length; }
+      units.push([at, a + end]);
+    }
+  }
+  const speaks = (sp: [number, number]) => !cells.some((c) => overlaps(sp, c) && spans.some((e) => overlaps(e, c))) ||
+    units.some((u) => overlaps(sp, u) && spans.some((e) => overlaps(e, u)));
+  return ex.filter((h) => !h.spans.length || h.spans.some(speaks));
 }
 
 /** A sentence's stage cues that can speak of this item: when the sentence also holds evidence

@@ -130,6 +130,22 @@ describe('reading in context', () => {
     expect(statusAs('Test', 'partner_relationships', table, true)).toBe('planned');
   });
 
+  it('an exclusion speaks only of its own sentence in a cell, but of the whole row from other cells', () => {
+    const qa = '| Q | Answer |\n| --- | --- |\n' +
+      '| A3 | Protective monitoring software has covered every force desktop since July 2016, with alerts sent to the CCU daily. We plan to extend it to the body-worn video back office later this year. |';
+    expect(statusAs('Test', 'it_monitoring', qa, true)).toBe('in_place');
+    const forensics = '| Ref | Lead | Activity |\n| --- | --- | --- |\n| 4 | Head of Forensics | Triage kiosks in four hubs; audit of digital devices awaiting examination |';
+    expect(statusAs('Test', 'it_monitoring', forensics, true)).toBe('no_information');
+  });
+
+  it('the items of a forwarded request are questions, not answers', () => {
+    const mail = 'I need a line or two from you on each of the following:\n\n1) Any review of the ACU’s capability and capacity\n\n2) Technology to monitor IT systems actively\n\nThanks';
+    expect(statusAs('Test', 'ccu_capability', mail)).toBe('no_information');
+    expect(statusAs('Test', 'it_monitoring', mail)).toBe('no_information');
+    // the same words as an answer count
+    expect(statusAs('Test', 'ccu_capability', 'Our answers are as follows:\n\n1) A review of the ACU’s capability and capacity began on 3 April 2017.')).toBe('commenced');
+  });
+
   it('a sentence on the topic right after evidence in the same paragraph continues it', () => {
     expect(statusAs('Test', 'partner_relationships', 'Refuge managers concerned about an officer can now contact the ACU directly. The first meeting with the county’s refuges was held on 4 May 2017.')).toBe('commenced');
     // not across paragraphs
