@@ -121,7 +121,8 @@ describe('reading in context', () => {
     const minutes = 'Dyfed-Powys. The Head of PSD said the force had finished its review of counter-corruption resourcing and was recruiting to two posts.\n\n' +
       'North Wales. The DCC would commission an examination of the capacity of the force’s anti-corruption unit in the autumn.';
     expect(statusAs('North Wales Police', 'ccu_capability', minutes)).toBe('planned');
-    expect(statusAs('Dyfed-Powys Police', 'ccu_capability', minutes)).toBe('in_place');
+    // its review finished and it is recruiting: work begun, not yet in place
+    expect(statusAs('Dyfed-Powys Police', 'ccu_capability', minutes)).toBe('commenced');
   });
 
   it('a row quoting the recommendation in one column still counts on the action in another', () => {
