@@ -79,8 +79,11 @@ export function analyse(doc: ExtractedDocument | string, rules: Rule[], review: 
     timings.segment += t1 - t0;
     timings.match += performance.now() - t1;
     if (!kept?.segmented || ctx.evaluated) fresh = true;
-    memo.parts.push({ doc: summary, segmented, index: ctx.index, memo: pruned(ctx.memo, rules) });
-    return { doc: summary, segmented, hits: matched.map((m) => m.hits) };
+    // judging needs the passages only: paragraphs (the context the review workspace rebuilds
+    // from the extraction) would double what is kept and what crosses back from a thread
+    const passages = { ...segmented, paragraphs: [] };
+    memo.parts.push({ doc: summary, segmented: passages, index: ctx.index, memo: pruned(ctx.memo, rules) });
+    return { doc: summary, segmented: passages, hits: matched.map((m) => m.hits) };
   });
   return { analysis: { parts, timings }, memo, fresh };
 }

@@ -2,13 +2,14 @@
 // extraction (cached by content hash), then analyse it (segments and rule hits, cached with the
 // memo of rule results) and send back the analysis, without the document's raw text. Only paths,
 // hashes and results cross the thread boundary; nothing is logged.
-import { parentPort, workerData } from 'node:worker_threads';
+import { isMainThread, workerData } from 'node:worker_threads';
 import { readFile } from 'node:fs/promises';
 import { extract, extractorId, sha256, type ExtractLimits } from '../pipeline/extract/index.js';
 import { analyse, type DocumentAnalysis } from '../pipeline/analyse.js';
 import type { Rule } from '../pipeline/rules/schema.js';
 import type { ExtractedDocument } from '../pipeline/schemas.js';
 import { AnalysisCache, ExtractCache } from './cache.js';
+import { threadServe } from './pool.js';
 
 /** Given once per thread: the rules and the review date every task is analysed with. */
 export interface AnalyseSetup { rules: Rule[]; reviewDate: string }
@@ -62,13 +63,7 @@ export async function runTask(task: AnalyseTask, setup: AnalyseSetup): Promise<A
   return { status: 'analysed', sha256: sha, analysis, extracted, extractMs };
 }
 
-if (parentPort && workerData?.setup) {
+if (!isMainThread && workerData?.setup) {
   const setup = workerData.setup as AnalyseSetup;
-  parentPort.on('message', async (task: AnalyseTask) => {
-    try {
-      parentPort!.postMessage({ ok: true, value: await runTask(task, setup) });
-    } catch (err) {
-      parentPort!.postMessage({ ok: false, error: (err as Error).message });
-    }
-  });
+  threadServe((task: AnalyseTask) => runTask(task, setup));
 }

@@ -1,17 +1,24 @@
-// A small pool of worker threads running one module, so CPU-heavy work (PDF parsing) runs on
-// every core and off the main event loop. A thread that dies fails its task, and is replaced.
-import { Worker } from 'node:worker_threads';
+// A small pool of worker threads running one module, so CPU-heavy work (PDF parsing, matching)
+// runs on every core and off the main event loop. Each thread holds up to DEPTH tasks, so it
+// starts its next one at once instead of waiting for the main thread (busy judging a force) to
+// read its last result. A thread that dies fails the tasks it held, and is replaced.
+//
+// Protocol: the pool posts { id, input }; the thread module answers each with
+// { id, ok: true, value } or { id, ok: false, error }, one task at a time (see threadServe).
+import { parentPort, Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-interface Task<I, O> { input: I; resolve: (o: O) => void; reject: (e: Error) => void }
+interface Task<I, O> { id: number; input: I; resolve: (o: O) => void; reject: (e: Error) => void }
+
+const DEPTH = 2;
 
 export class ThreadPool<I, O> {
-  private idle: Worker[] = [];
-  private busy = new Map<Worker, Task<I, O>>();
+  private threads = new Map<Worker, Task<I, O>[]>();
   private queue: Task<I, O>[] = [];
   private size: number;
   private closed = false;
+  private next = 0;
 
   /** `setup` reaches every thread as `workerData.setup` (structured clone, once per thread) */
   constructor(private entry: URL, size = availableParallelism(), private setup?: unknown) {
@@ -20,7 +27,7 @@ export class ThreadPool<I, O> {
 
   run(input: I): Promise<O> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ input, resolve, reject });
+      this.queue.push({ id: this.next++, input, resolve, reject });
       this.pump();
     });
   }
@@ -30,37 +37,59 @@ export class ThreadPool<I, O> {
     // compiled code lives in dist/workers; the boot file stays beside the sources
     const bootPath = fileURLToPath(boot).includes(`${'/dist/'}`) ? new URL('../../workers/thread-boot.mjs', import.meta.url) : boot;
     const w = new Worker(bootPath, { workerData: { entry: this.entry.href, setup: this.setup }, env: { ...process.env, DOTENV_CONFIG_QUIET: 'true' } });
-    w.on('message', (out: { ok: true; value: O } | { ok: false; error: string }) => {
-      const t = this.busy.get(w);
-      this.busy.delete(w);
+    this.threads.set(w, []);
+    w.on('message', (out: { id: number; ok: true; value: O } | { id: number; ok: false; error: string }) => {
+      const held = this.threads.get(w) ?? [];
+      const i = held.findIndex((t) => t.id === out.id);
+      const t = i >= 0 ? held.splice(i, 1)[0] : undefined;
       if (t) out.ok ? t.resolve(out.value) : t.reject(new Error(out.error));
-      if (this.closed) void w.terminate(); else { this.idle.push(w); this.pump(); }
+      this.pump();
+      if (this.closed && !held.length) void w.terminate();
     });
     w.on('error', (err) => this.lost(w, err));
-    w.on('exit', (code) => { if (this.busy.has(w)) this.lost(w, new Error(`worker thread exited with code ${code}`)); });
+    w.on('exit', (code) => { if (this.threads.get(w)?.length) this.lost(w, new Error(`worker thread exited with code ${code}`)); });
     return w;
   }
 
   private lost(w: Worker, err: Error): void {
-    const t = this.busy.get(w);
-    this.busy.delete(w);
-    this.idle = this.idle.filter((x) => x !== w);
-    t?.reject(err);
+    const held = this.threads.get(w) ?? [];
+    this.threads.delete(w);
+    for (const t of held) t.reject(err);
     this.pump();
   }
 
   private pump(): void {
-    while (this.queue.length && (this.idle.length || this.busy.size < this.size)) {
-      const w = this.idle.pop() ?? this.spawn();
+    if (this.closed) return;
+    while (this.queue.length) {
+      // the least loaded thread, or a new one while the pool is not full
+      let w: Worker | undefined;
+      let least = DEPTH;
+      for (const [t, held] of this.threads) if (held.length < least) { least = held.length; w = t; }
+      if ((!w || least > 0) && this.threads.size < this.size) w = this.spawn();
+      if (!w) return;
       const t = this.queue.shift()!;
-      this.busy.set(w, t);
-      w.postMessage(t.input);
+      this.threads.get(w)!.push(t);
+      w.postMessage({ id: t.id, input: t.input });
     }
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([...this.idle, ...this.busy.keys()].map((w) => w.terminate()));
-    this.idle = [];
+    await Promise.all([...this.threads.keys()].map((w) => w.terminate()));
+    this.threads.clear();
   }
+}
+
+/** The thread side: answers the pool's tasks with `handle`, one at a time, in order. */
+export function threadServe<I, O>(handle: (input: I) => Promise<O>): void {
+  let chain = Promise.resolve();
+  parentPort!.on('message', ({ id, input }: { id: number; input: I }) => {
+    chain = chain.then(async () => {
+      try {
+        parentPort!.postMessage({ id, ok: true, value: await handle(input) });
+      } catch (err) {
+        parentPort!.postMessage({ id, ok: false, error: (err as Error).message });
+      }
+    });
+  });
 }

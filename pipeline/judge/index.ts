@@ -53,7 +53,8 @@ export function judge(matched: MatchedSegment[], ruleset: Ruleset, subject?: Sub
   const aboutOther = otherForceTest(subject);
   const labelled = otherForceLabels(matched, aboutOther, subject);
   const asked = requestedItems(matched);
-  const own = matched.filter((m, i) => !aboutOther(m.segment.text) && !labelled[i] && !asked[i]);
+  // (a passage no rule hit cannot count, so is not tested; it stays, to keep passages' neighbours)
+  const own = matched.filter((m, i) => !labelled[i] && !asked[i] && (!m.hits.length || !aboutOther(m.segment.text)));
   const out = {} as Record<Item, ItemJudgement>;
   for (const item of ITEMS) out[item] = judgeItem(item, own, ruleset, byId);
   return out;
@@ -86,7 +87,7 @@ export function otherForceLabels(matched: MatchedSegment[], aboutOther: (text: s
     const seg = m.segment;
     if (heading && heading.document !== seg.document) heading = null;
     if (label && (label.document !== seg.document || label.paragraph !== seg.paragraph)) label = null;
-    const short = words(seg.text) <= 5;
+    const short = seg.text.length <= 80 && words(seg.text) <= 5;
     if (seg.kind === 'heading' && short) {
       heading = { document: seg.document, other: aboutOther(seg.text) };
       label = null;
@@ -116,7 +117,7 @@ export function requestedItems(matched: MatchedSegment[]): boolean[] {
   const out = matched.map(() => false);
   for (let i = 0; i < matched.length; i++) {
     const lead = matched[i].segment;
-    if (lead.kind === 'table-row' || !REQUEST.test(lead.text)) continue;
+    if (lead.kind === 'table-row' || !/:\s*$/.test(lead.text) || !REQUEST.test(lead.text)) continue;
     for (let j = i + 1; j < matched.length && j <= i + 10; j++) {
       const s = matched[j].segment;
       const words = s.text.split(/\s+/).length;
@@ -222,6 +223,13 @@ function judgeItem(item: Item, matched: MatchedSegment[], ruleset: Ruleset, byId
     m.hits.some((h) => h.item === item && h.role === 'hint')).map((m) => m.segment);
   nearMisses += hints.length;
   candidates.sort((a, b) => LEVEL[b.stage] - LEVEL[a.stage] || b.relevance - a.relevance || (b.cues.length ? 1 : 0) - (a.cues.length ? 1 : 0));
+  // a part in place does not make the whole so when another passage says, as plainly, that the
+  // rest is not done yet ("two posts filled" beside "the analyst posts are being recruited")
+  const unfinished = candidates.find((c) => c.stage === 'commenced' && c.capped);
+  if (candidates[0]?.stage === 'in_place' && unfinished && unfinished.relevance > candidates[0].relevance) {
+    candidates.splice(candidates.indexOf(unfinished), 1);
+    candidates.unshift(unfinished);
+  }
   const best = candidates[0];
   const evidence = toEvidence(candidates);
 

@@ -108,6 +108,12 @@ describe('weighing several statements', () => {
   it('another organisation’s unit is not the force’s', () => {
     expect(status('ccu_capability', 'The regional organised crime unit completed a review of its own anti-corruption capability in 2016.')).toBe('no_information');
   });
+  it('a part in place does not outweigh a plainer statement that the rest is not done', () => {
+    const filled = 'Two additional intelligence development officers have been in post in the CCU since 3 April 2017.';
+    expect(status('ccu_capability', filled)).toBe('in_place');
+    expect(status('ccu_capability', filled,
+      'The CCU resourcing review reported in December 2016 and its four growth posts were approved; the two intelligence development posts are filled and the two analyst posts are being recruited.')).toBe('commenced');
+  });
   it('a question restating the recommendation is not evidence', () => {
     expect(status('it_monitoring', 'What progress has the force made in developing the capability to monitor IT systems actively?')).toBe('no_information');
   });

@@ -333,7 +333,7 @@ export interface RuleMemo { tried: 'all' | Set<number>; hits: Map<number, [numbe
 export type MatchMemo = Map<string, RuleMemo>;
 
 /** Bump when a change to the matcher can change what a rule gives on a passage. */
-export const MATCHER_VERSION = 'match-4';
+export const MATCHER_VERSION = 'match-5';
 const keys = new WeakMap<Rule, string>();
 /** A rule's fingerprint: what decides where it matches (its conditions and scope). */
 export function ruleKey(rule: Rule): string {
