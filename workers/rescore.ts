@@ -3,7 +3,7 @@
 // submitted document. Writes the same outputs as a run (reports/write.ts) and `changes.json`:
 // every verdict that moved, with the rules behind the move, so a reviewer sees what a rule
 // change did before anyone reads a letter built on it.
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { assessAnalysed, type ForceResult } from '../pipeline/assess.js';
@@ -96,7 +96,7 @@ export async function rescoreRun(opts: RescoreOptions): Promise<RescoreResult> {
     throw new RescoreError(`${runDir} has no cached extraction of ${missing.length} document${missing.length === 1 ? '' : 's'} (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}), so it cannot be rescored without reading them again. Run \`plan-assessor run\` on the submissions instead (it reuses what is cached).`);
   }
   const t2 = performance.now();
-  if (out !== runDir) cpSync(cacheDir, join(out, 'cache'), { recursive: true });
+  if (out !== runDir) linkTree(cacheDir, join(out, 'cache'));
   const findings = await writeOutputs(out, results.map((r) => r.assessment), manifest.reviewDate, opts.ruleset, { ...manifest, rulesDir: opts.ruleset.dir });
   const changes: Changes = {
     schemaVersion: 1,
@@ -109,6 +109,19 @@ export async function rescoreRun(opts: RescoreOptions): Promise<RescoreResult> {
   const t3 = performance.now();
   const documents = manifest.forces.reduce((a, f) => a + f.documents.length, 0);
   return { previous, findings, changes, manifest, documents, timings: { load: t1 - t0, assess: t2 - t1, write: t3 - t2 } };
+}
+
+/** The run's caches for the new run folder: hard links where the file system allows (cache
+ * files are written once, by rename, and never changed in place, so sharing them is safe and
+ * copies no text), copies where it does not. */
+function linkTree(from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
+  for (const e of readdirSync(from, { withFileTypes: true })) {
+    const [src, dst] = [join(from, e.name), join(to, e.name)];
+    if (e.isDirectory()) { linkTree(src, dst); continue; }
+    if (existsSync(dst)) continue;
+    try { linkSync(src, dst); } catch { copyFileSync(src, dst); }
+  }
 }
 
 function readRun(runDir: string): { manifest: RunManifest; previous: Findings } {
