@@ -73,16 +73,19 @@ export function analyse(doc: ExtractedDocument | string, rules: Rule[], review: 
     const kept = reusable?.parts[i];
     const t0 = performance.now();
     const segmented = kept?.segmented ? renamed(kept.segmented, reusable!.file, file) : segment(d);
+    const keptKeys = [...(kept?.memo?.keys() ?? [])].sort().join();
     const ctx = { memo: kept?.memo ?? new Map(), index: kept?.index, evaluated: 0 };
     const t1 = performance.now();
     const matched = match(segmented.segments, rules, review, ctx);
     timings.segment += t1 - t0;
     timings.match += performance.now() - t1;
-    if (!kept?.segmented || ctx.evaluated) fresh = true;
     // judging needs the passages only: paragraphs (the context the review workspace rebuilds
     // from the extraction) would double what is kept and what crosses back from a thread
     const passages = { ...segmented, paragraphs: [] };
-    memo.parts.push({ doc: summary, segmented: passages, index: ctx.index, memo: pruned(ctx.memo, rules) });
+    const keep = pruned(ctx.memo, rules);
+    // what is kept changes when something was segmented or evaluated, or a rule came or went
+    if (!kept?.segmented || ctx.evaluated || [...keep.keys()].sort().join() !== keptKeys) fresh = true;
+    memo.parts.push({ doc: summary, segmented: passages, index: ctx.index, memo: keep });
     return { doc: summary, segmented: passages, hits: matched.map((m) => m.hits) };
   });
   return { analysis: { parts, timings }, memo, fresh };

@@ -25,13 +25,8 @@ export interface ForceResult {
   timings: { segment: number; match: number; judge: number };
 }
 
-/** Marks repeated content within a force as duplicates of the first file (by path order). */
-export function markDuplicates(docs: ExtractedDocument[]): ExtractedDocument[] {
-  return dedupe(docs.map((doc) => ({ doc }))).map((p) => p.doc);
-}
-
-/** The parts in path order, a part whose content an earlier one has marked as its duplicate
- * (and not read again). */
+/** Repeated content within a force: the parts in path order, a part whose content an earlier
+ * one has marked as a duplicate of that first file (and not read again). */
 function dedupe(parts: AnalysedPart[]): AnalysedPart[] {
   const first = new Map<string, string>();
   return [...parts].sort((a, b) => a.doc.file.localeCompare(b.doc.file)).map((p) => {

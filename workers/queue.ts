@@ -112,7 +112,7 @@ export function flowOf(plan: RunPlan, retry: RetryPolicy = DEFAULT_RETRY): FlowJ
     name: `overview ${plan.out}`, queueName: QUEUE_NAMES.overview, data: overview, opts: { ...keep, jobId: jobIds.overview(plan.run) },
     children: plan.forces.map((f, i) => {
       const assess: AssessJob = { ...ref, force: forces[i] };
-      // one job per content, under the name markDuplicates keeps as the original (the first)
+      // one job per content, under the name assessment keeps as the original (the first)
       const unique = [...new Map([...f.documents].sort((x, y) => y.file.localeCompare(x.file)).map((d) => [d.sha256, d])).values()];
       return {
         name: `assess ${f.slug}`, queueName: QUEUE_NAMES.assess, data: assess,

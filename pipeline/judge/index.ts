@@ -16,7 +16,7 @@
 //    evidence in the same paragraph, continues it ("Our first awareness session … ran on 3 April").
 import type { Criterion, Evidence, Item, Segment, Stage } from '../schemas.js';
 import { ITEMS } from '../schemas.js';
-import { CLAUSE_BREAK, matchRule, SegmentView, type MatchedSegment, type RuleHit } from '../match/index.js';
+import { clauseRanges, matchRule, SegmentView, type MatchedSegment, type RuleHit } from '../match/index.js';
 import type { Rule } from '../rules/schema.js';
 import { splitSentences } from '../segment/sentences.js';
 import type { Ruleset } from '../rules/load.js';
@@ -272,18 +272,10 @@ function judgeItem(item: Item, matched: MatchedSegment[], ruleset: Ruleset, byId
 export function localExclusions(seg: Segment, evidence: RuleHit[], ex: RuleHit[]): RuleHit[] {
   const spans = evidence.flatMap((h) => h.spans);
   if (!ex.length || !spans.length) return ex;
-  const overlaps = (x: [number, number], y: [number, number]) => x[0] < y[1] && x[1] > y[0];
-  const cells: [number, number][] = seg.kind === 'table-row' && seg.cells?.length ? cellRanges(seg) : [[0, seg.text.length]];
-  const units: [number, number][] = [];
-  for (const [a, b] of cells.filter((c) => spans.some((sp) => overlaps(sp, c)))) {
-    for (const { start, end } of splitSentences(seg.text.slice(a, b))) {
-      let at = a + start;
-      for (const m of seg.text.slice(a + start, a + end).matchAll(CLAUSE_BREAK)) { units.push([at, a + start + m.index!]); at = a + start + m.index! + m[0].length; }
-      units.push([at, a + end]);
-    }
-  }
-  const speaks = (sp: [number, number]) => !cells.some((c) => overlaps(sp, c) && spans.some((e) => overlaps(e, c))) ||
-    units.some((u) => overlaps(sp, u) && spans.some((e) => overlaps(e, u)));
+  const cells: Range[] = seg.kind === 'table-row' && seg.cells?.length ? cellRanges(seg) : [[0, seg.text.length]];
+  const units = cells.filter((c) => touches(c, spans))
+    .flatMap(([a, b]) => splitSentences(seg.text.slice(a, b)).flatMap(({ start, end }) => clauseRanges(seg.text, a + start, a + end)));
+  const speaks = (sp: Range) => !cells.some((c) => overlaps(sp, c) && touches(c, spans)) || units.some((u) => overlaps(sp, u) && touches(u, spans));
   return ex.filter((h) => !h.spans.length || h.spans.some(speaks));
 }
 
@@ -293,21 +285,22 @@ export function localExclusions(seg: Segment, evidence: RuleHit[], ex: RuleHit[]
  * work at different stages; each item takes the stage of its own. */
 export function clauseScoped(seg: Segment, evidence: RuleHit[], hits: RuleHit[]): RuleHit[] {
   if (seg.kind === 'table-row') return hits;
-  const bounds: [number, number][] = [];
-  let at = 0;
-  for (const m of seg.text.matchAll(CLAUSE_BREAK)) { bounds.push([at, m.index!]); at = m.index! + m[0].length; }
-  bounds.push([at, seg.text.length]);
+  const clauses = clauseRanges(seg.text);
   const spans = evidence.flatMap((h) => h.spans);
-  if (bounds.length < 2 || !spans.length) return hits;
+  if (clauses.length < 2 || !spans.length) return hits;
   const item = evidence[0].item;
   const others = hits.filter((h) => h.role === 'evidence' && h.item !== item).flatMap((h) => h.spans);
   if (!others.length) return hits;
-  const overlaps = (x: [number, number], y: [number, number]) => x[0] < y[1] && x[1] > y[0];
   // a clause about another item only is not this item's; one about no item goes on with it
   // ("…completed in April; laptops will follow before go-live in October")
-  const mine = bounds.filter((b) => spans.some((sp) => overlaps(sp, b)) || !others.some((sp) => overlaps(sp, b)));
-  return hits.filter((h) => h.role !== 'stage' || !h.spans.length || h.spans.some((sp) => mine.some((b) => overlaps(sp, b))));
+  const mine = clauses.filter((c) => touches(c, spans) || !touches(c, others));
+  return hits.filter((h) => h.role !== 'stage' || !h.spans.length || h.spans.some((sp) => touches(sp, mine)));
 }
+
+type Range = [number, number];
+const overlaps = (x: Range, y: Range) => x[0] < y[1] && x[1] > y[0];
+/** whether `r` overlaps any of `rs` */
+const touches = (r: Range, rs: Range[]) => rs.some((x) => overlaps(r, x));
 
 /** The stage a passage shows, or null when a cue says it shows no work at all. */
 function decideStage(hits: RuleHit[], fixed: Stage[], byId: Map<string, Rule>, fallback: Stage): Pick<Candidate, 'stage' | 'cues' | 'capped' | 'mixed'> | null {

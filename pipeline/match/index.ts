@@ -42,11 +42,11 @@ export class SegmentView {
   dates(): DateSpan[] {
     return (this.dateSpans ??= findDates(this.segment.text, this.review));
   }
-  /** the clause each token is in (clauses end at CLAUSE_BREAK) */
+  /** the clause each token is in (see clauseRanges) */
   clauses(): Int32Array {
     if (!this.clauseIndex) {
-      const ends = [...this.segment.text.matchAll(CLAUSE_BREAK)].map((m) => m.index!);
-      this.clauseIndex = Int32Array.from(this.tokens.offsets, ([start]) => ends.filter((e) => e < start).length);
+      const clauses = clauseRanges(this.segment.text);
+      this.clauseIndex = Int32Array.from(this.tokens.offsets, ([start]) => clauses.filter(([, end]) => end <= start).length);
     }
     return this.clauseIndex;
   }
@@ -60,7 +60,16 @@ export class SegmentView {
 /** Where a clause ends inside a sentence: a semicolon, a spaced dash, a bullet, or a comma
  * before a contrasting conjunction. Shared with the judge, which reads each item's cues in
  * its own clauses. */
-export const CLAUSE_BREAK = /;\s+|\s[–—]\s|\s•\s|,\s+(?=(?:but|while|whereas|although|though|however)\b)/g;
+const CLAUSE_BREAK = /;\s+|\s[–—]\s|\s•\s|,\s+(?=(?:but|while|whereas|although|though|however)\b)/g;
+
+/** The clauses of `text` between `from` and `to`, as [start, end) character ranges. */
+export function clauseRanges(text: string, from = 0, to = text.length): [number, number][] {
+  const out: [number, number][] = [];
+  let at = from;
+  for (const m of text.slice(from, to).matchAll(CLAUSE_BREAK)) { out.push([at, from + m.index!]); at = from + m.index! + m[0].length; }
+  out.push([at, to]);
+  return out;
+}
 
 /** A compiled term: a sequence of keys. A word is compared by its stem; `word*` by prefix of
  * the word; `=word` exactly (so "=established" does not also match "establishment"); `#` is any
@@ -390,6 +399,11 @@ export function match(segments: Segment[], rules: Rule[], review: Date, ctx: Mat
     const key = ruleKey(rule);
     let m = memo.get(key);
     if (!m) { m = { tried: new Set(), hits: new Map() }; memo.set(key, m); }
+    if (m.tried === 'all' && !domain) {
+      // known on every passage (a rescore with this rule unchanged): no gate, no index
+      for (const [i, spans] of m.hits) out[i].hits.push({ ruleId: rule.id, item: rule.item, role: rule.role, spans });
+      return;
+    }
     const through = gated(gates.get(rule)!, indexed()) ?? all;
     for (const i of through) {
       if (domain && !domain(i)) continue;
