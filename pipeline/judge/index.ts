@@ -223,12 +223,21 @@ function judgeItem(item: Item, matched: MatchedSegment[], ruleset: Ruleset, byId
     m.hits.some((h) => h.item === item && h.role === 'hint')).map((m) => m.segment);
   nearMisses += hints.length;
   candidates.sort((a, b) => LEVEL[b.stage] - LEVEL[a.stage] || b.relevance - a.relevance || (b.cues.length ? 1 : 0) - (a.cues.length ? 1 : 0));
-  // a part in place does not make the whole so when another passage says, as plainly, that the
-  // rest is not done yet ("two posts filled" beside "the analyst posts are being recruited")
-  const unfinished = candidates.find((c) => c.stage === 'commenced' && c.capped);
-  if (candidates[0]?.stage === 'in_place' && unfinished && unfinished.relevance > candidates[0].relevance) {
-    candidates.splice(candidates.indexOf(unfinished), 1);
-    candidates.unshift(unfinished);
+  // a part in place does not make the whole so when another passage says, more plainly, that
+  // the rest is not done yet ("two posts filled" beside "the analyst posts are being recruited"),
+  // or says so as plainly in this item's own words ("live on the Niche and intelligence
+  // systems; e-mail and handhelds to be added" beside the alerts those two systems raised).
+  // Only a cap given a priority above the default says so plainly; a default-priority cap is a
+  // caution about its own passage ("the review reported", with nothing said of what followed)
+  const top = candidates[0];
+  const plain = (c: Candidate) => c.cues.some((r) => r.priority > 1);
+  const ownWords = (c: Candidate) => c.cues.some((r) => r.item === item);
+  const rest = top?.stage === 'in_place'
+    ? candidates.find((c) => c.stage === 'commenced' && c.capped && plain(c) && (c.relevance > top.relevance || (c.relevance === top.relevance && ownWords(c))))
+    : undefined;
+  if (rest) {
+    candidates.splice(candidates.indexOf(rest), 1);
+    candidates.unshift(rest);
   }
   const best = candidates[0];
   const evidence = toEvidence(candidates);
