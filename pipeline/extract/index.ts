@@ -16,7 +16,7 @@ export { withEmbedded } from './embedded.js';
 import { BudgetExceeded, DEFAULT_LIMITS, ExtractionProblem, reason, type Extracted, type ExtractLimits, type ReadContext } from './types.js';
 
 /** Bump when any reader's output changes, so cached extractions are not reused. */
-export const EXTRACTOR_VERSION = 'extract-2';
+export const EXTRACTOR_VERSION = 'extract-3';
 
 export interface FileInput {
   /** Path relative to the force's folder, '/'-separated. */

@@ -61,8 +61,33 @@ export function readText(bytes: Uint8Array, format: 'txt' | 'md'): Extracted {
   return { format, status: 'ok', notes, parts, meta: {} };
 }
 
-/** Splits text into paragraph and heading parts with their starting line. In Markdown, `#`
- * lines are headings and `|` lines are table rows. */
+/** The cells of a line pasted from a table: split by tabs (Word and Excel paste tables so),
+ * or a quoted CSV record (`"LEG16-04","PEEL 2016","Head of PSD"`); undefined for prose. A row
+ * needs three cells, so a sentence with a stray tab stays a sentence. */
+export function pastedCells(line: string): string[] | undefined {
+  const t = line.replace(/\s+$/, '');
+  if (t.includes('\t')) {
+    const cells = t.split('\t').map((c) => c.trim());
+    return cells.filter(Boolean).length >= 3 ? cells : undefined;
+  }
+  const record = t.trim();
+  if (!record.startsWith('"') || !/",\s*"/.test(record)) return undefined;
+  const cell = /\s*"((?:[^"]|"")*)"\s*(,|$)/y;
+  const cells: string[] = [];
+  for (let at = 0; at < record.length;) {
+    cell.lastIndex = at;
+    const m = cell.exec(record);
+    if (!m) return undefined;
+    cells.push(m[1].replace(/""/g, '"').trim());
+    at = cell.lastIndex;
+    if (!m[2]) break;
+  }
+  return cells.length >= 3 ? cells : undefined;
+}
+
+/** Splits text into paragraph and heading parts with their starting line. Lines pasted from a
+ * table (tab-separated, or quoted CSV records) are table rows, the first of a run its header.
+ * In Markdown, `#` lines are headings and `|` lines are table rows. */
 export function textToParts(text: string, markdown: boolean): Part[] {
   const parts: Part[] = [];
   const lines = text.split('\n');
@@ -90,6 +115,15 @@ export function textToParts(text: string, markdown: boolean): Part[] {
         continue;
       }
     }
+    const pasted = pastedCells(line);
+    if (pasted) {
+      flush();
+      const text = pasted.filter(Boolean).join(' | ');
+      if (!header) { header = pasted; parts.push({ kind: 'table-row', text, cells: pasted, location: { line: i + 1 } }); }
+      else parts.push({ kind: 'table-row', text, cells: pasted, header, location: { line: i + 1 } });
+      continue;
+    }
+    header = undefined; // prose ends a table
     // a bullet or numbered line starts a paragraph of its own
     if (buf.length && /^([-*•●▪]|\d+(\.\d+)*[.)]?)\s/.test(trimmed)) flush();
     if (!buf.length) start = i;
