@@ -2,15 +2,17 @@
 // segmenter removes running headers and footers and unwraps the hard line breaks. Pages with
 // no usable text layer (scans) are recognised by OCR when tesseract is installed (ocr.ts);
 // without it a wholly scanned PDF is `needs_ocr`, with a note saying how to enable OCR.
-import { PDFParse } from 'pdf-parse';
+// pdf-parse is opened through pdfjs.ts, which makes it cheaper to run without changing its text.
+import type { PDFParse } from 'pdf-parse';
 import type { Part } from '../schemas.js';
 import { ocrUnavailable, recognisePdfPages } from './ocr.js';
+import { openPdf } from './pdfjs.js';
 import { ExtractionProblem, reason, type Extracted, type ReadContext } from './types.js';
 
 export async function readPdf(bytes: Uint8Array, ctx: ReadContext): Promise<Extracted> {
   const { limits } = ctx;
-  // pdfjs takes ownership of (and detaches) the buffer it is given, so hand it a copy.
-  const parser = new PDFParse({ data: new Uint8Array(bytes), verbosity: 0 } as ConstructorParameters<typeof PDFParse>[0]);
+  // pdfjs takes ownership of (and may detach) the buffer it is given, so hand it a copy.
+  const { parser, close } = await openPdf(new Uint8Array(bytes));
   const notes: string[] = [];
   try {
     let total: number;
@@ -79,16 +81,24 @@ export async function readPdf(bytes: Uint8Array, ctx: ReadContext): Promise<Extr
     const status = all && !recognised.length && ocr.skipped.length ? 'needs_ocr' : 'ok';
     return { ...base, status, notes, parts: parts.filter((p) => usableText(p.text)) };
   } finally {
-    await parser.destroy().catch(() => undefined);
+    await close();
   }
 }
 
 /** A text layer is usable when it has a few letters or digits and is not mostly symbols (the
- * mark of a font without a character map, whose "text" is garbage). */
+ * mark of a font without a character map, whose "text" is garbage). Letters and digits are
+ * counted in code points, the rest in UTF-16 units. */
 export function usableText(text: string): boolean {
   const visible = text.replace(/\s/g, '').length;
-  const alnum = (text.match(/[\p{L}\p{N}]/gu) ?? []).length;
+  const alnum = codePoints(text.replace(/[^\p{L}\p{N}]+/gu, ''));
   return alnum >= 3 && alnum >= visible * 0.5;
+}
+
+/** Code points in a string without lone surrogates (as the letters and digits kept above): one
+ * per UTF-16 unit, less one per surrogate pair. Counted without splitting the string into an
+ * array of characters: this runs on every page. */
+function codePoints(s: string): number {
+  return s.length - (s.match(/[\uDC00-\uDFFF]/g)?.length ?? 0);
 }
 
 function plural(list: unknown[], word: string): string {
