@@ -1,11 +1,12 @@
-// match(segments, rules) → rule hits per segment. Each segment is tokenised once; each rule's
-// condition tree is evaluated over the shared tokens in time linear in the segment's length
-// times the number of terms. Hits carry the character spans that matched, for highlighting.
+// match(segments, rules) → rule hits per segment. Each segment is tokenised once, to integer
+// word and stem ids (tokens.ts); each rule is compiled once into closures over those ids, and
+// evaluated over the shared tokens in time linear in the segment's length. Hits carry the
+// character spans that matched, for highlighting.
 import { createHash } from 'node:crypto';
 import type { Segment } from '../schemas.js';
-import type { Condition, Rule } from '../rules/schema.js';
+import type { Condition, Match, Rule } from '../rules/schema.js';
 import { findDates, relation, type DateSpan } from './dates.js';
-import { stem, tokenize, type Tokens } from './tokens.js';
+import { lexicon as currentLexicon, renewLexicon, stem, tokenize, type Lexicon, type Tokens } from './tokens.js';
 
 export interface RuleHit {
   ruleId: string;
@@ -15,45 +16,47 @@ export interface RuleHit {
   spans: [number, number][];
 }
 
+/** [start, end) token indexes. Span lists returned by the evaluator are never changed
+ * afterwards (they may be shared between a condition and the list that holds it). */
+type Span = [number, number];
+
 /** Everything a condition may look at in one segment, computed at most once. */
 export class SegmentView {
   readonly tokens: Tokens;
-  private stemIndex?: Map<string, number[]>;
   private dateSpans?: DateSpan[];
-  private cellTokens = new Map<number, Tokens>();
+  private cellTokens?: Tokens[];
+  private headerTokens?: Tokens[];
   private clauseIndex?: Int32Array;
-  constructor(readonly segment: Pick<Segment, 'text' | 'kind' | 'cells' | 'header'>, readonly review: Date) {
-    this.tokens = tokenize(segment.text);
-  }
-  stemSet(): Map<string, number[]> {
-    this.positions('');
-    return this.stemIndex!;
-  }
-  positions(stem: string): number[] {
-    if (!this.stemIndex) {
-      this.stemIndex = new Map();
-      this.tokens.stems.forEach((s, i) => {
-        const l = this.stemIndex!.get(s);
-        if (l) l.push(i); else this.stemIndex!.set(s, [i]);
-      });
-    }
-    return this.stemIndex.get(stem) ?? [];
+  /** `tokens`: the segment's text's, when they were made with a whole document's */
+  constructor(readonly segment: Pick<Segment, 'text' | 'kind' | 'cells' | 'header'>, readonly review: Date, lexicon: Lexicon = currentLexicon(), tokens?: Tokens) {
+    this.tokens = tokens ?? lexicon.tokens(segment.text);
   }
   dates(): DateSpan[] {
     return (this.dateSpans ??= findDates(this.segment.text, this.review));
   }
-  /** the clause each token is in (see clauseRanges) */
+  /** the clause each token is in: how many clauses (see clauseRanges) end at or before it */
   clauses(): Int32Array {
     if (!this.clauseIndex) {
       const clauses = clauseRanges(this.segment.text);
-      this.clauseIndex = Int32Array.from(this.tokens.offsets, ([start]) => clauses.filter(([, end]) => end <= start).length);
+      const { starts } = this.tokens;
+      this.clauseIndex = new Int32Array(starts.length);
+      // clause ends rise, as token starts do
+      for (let i = 0, c = 0; i < starts.length; i++) {
+        while (c < clauses.length && clauses[c][1] <= starts[i]) c++;
+        this.clauseIndex[i] = c;
+      }
     }
     return this.clauseIndex;
   }
+  /** the tokens of table cell i ('' when the row has none) */
   cell(i: number): Tokens {
-    let t = this.cellTokens.get(i);
-    if (!t) { t = tokenize(this.segment.cells?.[i] ?? ''); this.cellTokens.set(i, t); }
-    return t;
+    this.cellTokens ??= [];
+    return (this.cellTokens[i] ??= this.tokens.lexicon.tokens(this.segment.cells?.[i] ?? ''));
+  }
+  /** the tokens of the header of column i ('' when there is none) */
+  header(i: number): Tokens {
+    this.headerTokens ??= [];
+    return (this.headerTokens[i] ??= this.tokens.lexicon.tokens(this.segment.header?.[i] ?? ''));
   }
 }
 
@@ -71,16 +74,15 @@ export function clauseRanges(text: string, from = 0, to = text.length): [number,
   return out;
 }
 
-/** A compiled term: a sequence of keys. A word is compared by its stem; `word*` by prefix of
- * the word; `=word` exactly (so "=established" does not also match "establishment"); `#` is any
- * number ("# disclosures" matches "11 disclosures"). */
+/** A term as written, read into a sequence of keys. A word is compared by its stem; `word*` by
+ * prefix of the word; `=word` exactly (so "=established" does not also match "establishment");
+ * `#` is any number ("# disclosures" matches "11 disclosures"). */
 type Mode = 'stem' | 'prefix' | 'exact' | 'number';
-type Term = { keys: string[]; modes: Mode[] };
+interface TermKeys { keys: string[]; modes: Mode[] }
 
-const NUMBER_WORDS = new Set(['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'fifteen', 'twenty', 'thirty', 'several', 'many']);
-const termCache = new Map<string, Term>();
-function compileTerm(t: string): Term {
-  let c = termCache.get(t);
+const termKeysCache = new Map<string, TermKeys>();
+function termKeys(t: string): TermKeys {
+  let c = termKeysCache.get(t);
   if (!c) {
     const keys: string[] = [];
     const modes: Mode[] = [];
@@ -96,172 +98,370 @@ function compileTerm(t: string): Term {
       });
     }
     c = { keys, modes };
-    termCache.set(t, c);
+    termKeysCache.set(t, c);
   }
   return c;
 }
 
-/** A list of terms compiled once: terms whose first key is a stem, grouped by that stem (so a
- * segment is checked through its own few distinct stems, not every term of every rule), and
- * the others (prefix, exact or number first word), which are scanned. */
-interface CompiledList { byFirst: Map<string, Term[]>; scan: Term[] }
-const lists = new WeakMap<readonly string[], CompiledList>();
-const phrases = new Map<string, CompiledList>();
-function compileList(list: readonly string[]): CompiledList {
-  const byFirst = new Map<string, Term[]>();
-  const scan: Term[] = [];
-  for (const t of list) {
-    const term = compileTerm(t);
-    if (!term.keys.length) continue;
-    if (term.modes[0] === 'stem') {
-      const l = byFirst.get(term.keys[0]);
-      if (l) l.push(term); else byFirst.set(term.keys[0], [term]);
-    } else scan.push(term);
+const NUMBER_WORDS = new Set(['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'fifteen', 'twenty', 'thirty', 'several', 'many']);
+const STEM = 0, PREFIX = 1, EXACT = 2, NUMBER = 3;
+const MODE_CODE: Record<Mode, number> = { stem: STEM, prefix: PREFIX, exact: EXACT, number: NUMBER };
+
+/** A term compiled for one lexicon: per key, its mode and the id it is compared with (a stem
+ * id, or a word id for =exact); a prefix key keeps its text. */
+interface Term { length: number; modes: Uint8Array; ids: Int32Array; prefixes: string[] }
+
+/** Numbers for the ids that are some term's first key, so that a token that is none (most
+ * are) is passed over with one array read, and a list can keep its first keys as a bitset. */
+class KeyNumbers {
+  private numberOf = new Int32Array(0);
+  private count = 0;
+  constructor(private readonly lexicon: Lexicon) {}
+  /** the key number of `id`, or -1 */
+  of(id: number): number {
+    return id < this.numberOf.length ? this.numberOf[id] : -1;
   }
-  return { byFirst, scan };
+  /** the key number of `id`, given one if it has none */
+  add(id: number): number {
+    if (id >= this.numberOf.length) {
+      const grown = new Int32Array(Math.max(this.lexicon.size, 2 * this.numberOf.length)).fill(-1);
+      grown.set(this.numberOf);
+      this.numberOf = grown;
+    }
+    if (this.numberOf[id] < 0) this.numberOf[id] = this.count++;
+    return this.numberOf[id];
+  }
 }
-function listOf(list: readonly string[]): CompiledList {
-  let c = lists.get(list);
-  if (!c) { c = compileList(list); lists.set(list, c); }
-  return c;
+
+/** Terms by the id of their first key, with those ids' key numbers as a bitset. */
+class FirstIndex {
+  readonly terms = new Map<number, Term[]>();
+  private bits = new Uint32Array(0);
+  constructor(private readonly numbers: KeyNumbers) {}
+  add(term: Term): void {
+    const id = term.ids[0];
+    const l = this.terms.get(id);
+    if (l) { l.push(term); return; }
+    this.terms.set(id, [term]);
+    const n = this.numbers.add(id);
+    if (n >= 32 * this.bits.length) {
+      const grown = new Uint32Array((n >>> 5) + 1);
+      grown.set(this.bits);
+      this.bits = grown;
+    }
+    this.bits[n >>> 5] |= 1 << (n & 31);
+  }
+  /** the terms whose first key is `id` (undefined: none) */
+  get(id: number): Term[] | undefined {
+    const n = this.numbers.of(id);
+    return n >= 0 && n >>> 5 < this.bits.length && this.bits[n >>> 5] & (1 << (n & 31)) ? this.terms.get(id) : undefined;
+  }
 }
-function phraseList(p: string): CompiledList {
-  let c = phrases.get(p);
-  if (!c) { c = compileList([p]); phrases.set(p, c); }
+
+/** A list of terms compiled once: terms whose first key is a stem or an =exact word, by that
+ * key (so a token is checked against the few terms that start with it); terms that start with
+ * a number (#), tried at numbers; and terms that start with a prefix, tried at every token. */
+interface TermList { byStem: FirstIndex; byWord: FirstIndex; numbered: Term[]; prefixed: Term[] }
+
+/** A condition compiled: the token spans that matched, or null for no match. Conditions that
+ * match without a position (none, date, column) give an empty list. */
+type Eval = (view: SegmentView, prior: Span[]) => Span[] | null;
+type MatchEval = (view: SegmentView) => Span[] | null;
+
+/** Everything compiled against one lexicon (ids differ between lexicons): terms, term lists,
+ * conditions and rules, each cached by what it was made from. */
+class Compiler {
+  private terms = new Map<string, Term>();
+  private lists = new WeakMap<readonly string[], TermList>();
+  private phrases = new Map<string, TermList>();
+  private conditions = new WeakMap<Condition, Eval>();
+  private matches = new WeakMap<Match, MatchEval>();
+  /** per word id: 0 not yet known, 1 not a number, 2 a number */
+  private numbers = new Uint8Array(0);
+  private readonly stemKeys: KeyNumbers;
+  private readonly wordKeys: KeyNumbers;
+  constructor(readonly lexicon: Lexicon) {
+    this.stemKeys = new KeyNumbers(lexicon);
+    this.wordKeys = new KeyNumbers(lexicon);
+  }
+
+  term(t: string): Term {
+    let c = this.terms.get(t);
+    if (!c) {
+      const { keys, modes } = termKeys(t);
+      c = {
+        length: keys.length,
+        modes: Uint8Array.from(modes, (m) => MODE_CODE[m]),
+        ids: Int32Array.from(keys, (k, i) => (modes[i] === 'stem' || modes[i] === 'exact' ? this.lexicon.id(k) : -1)),
+        prefixes: keys.map((k, i) => (modes[i] === 'prefix' ? k : '')),
+      };
+      this.terms.set(t, c);
+    }
+    return c;
+  }
+
+  list(list: readonly string[]): TermList {
+    let c = this.lists.get(list);
+    if (!c) { c = this.compileList(list); this.lists.set(list, c); }
+    return c;
+  }
+
+  phrase(p: string): TermList {
+    let c = this.phrases.get(p);
+    if (!c) { c = this.compileList([p]); this.phrases.set(p, c); }
+    return c;
+  }
+
+  private compileList(list: readonly string[]): TermList {
+    const c: TermList = { byStem: new FirstIndex(this.stemKeys), byWord: new FirstIndex(this.wordKeys), numbered: [], prefixed: [] };
+    for (const t of list) {
+      const term = this.term(t);
+      if (!term.length) continue;
+      if (term.modes[0] === STEM) c.byStem.add(term);
+      else if (term.modes[0] === EXACT) c.byWord.add(term);
+      else if (term.modes[0] === NUMBER) c.numbered.push(term);
+      else c.prefixed.push(term);
+    }
+    return c;
+  }
+
+  condition(c: Condition): Eval {
+    let e = this.conditions.get(c);
+    if (!e) { e = compileCondition(c, this); this.conditions.set(c, e); }
+    return e;
+  }
+
+  match(m: Match): MatchEval {
+    let e = this.matches.get(m);
+    if (!e) { e = compileMatch(m, this); this.matches.set(m, e); }
+    return e;
+  }
+
+  /** a number: digits (a word has no commas), or a number word */
+  isNumber(word: number): boolean {
+    if (word >= this.numbers.length) {
+      const grown = new Uint8Array(Math.max(this.lexicon.size, 2 * this.numbers.length));
+      grown.set(this.numbers);
+      this.numbers = grown;
+    }
+    if (!this.numbers[word]) {
+      const w = this.lexicon.text(word);
+      this.numbers[word] = /^\d[\d,]*$/.test(w) || NUMBER_WORDS.has(w) ? 2 : 1;
+    }
+    return this.numbers[word] === 2;
+  }
+}
+
+const compilers = new WeakMap<Lexicon, Compiler>();
+function compilerFor(lexicon: Lexicon): Compiler {
+  let c = compilers.get(lexicon);
+  if (!c) { c = new Compiler(lexicon); compilers.set(lexicon, c); }
   return c;
 }
 
-function matchesAt(term: Term, tokens: Tokens, i: number): boolean {
-  const n = term.keys.length;
-  if (i + n > tokens.stems.length) return false;
-  for (let k = 0; k < n; k++) {
-    const m = term.modes[k];
-    const w = tokens.words[i + k];
-    const ok = m === 'stem' ? tokens.stems[i + k] === term.keys[k] : m === 'exact' ? w === term.keys[k] : m === 'number' ? /^\d[\d,]*$/.test(w) || NUMBER_WORDS.has(w) : w.startsWith(term.keys[k]);
-    if (!ok) return false;
+function matchesAt(term: Term, tokens: Tokens, i: number, k: Compiler): boolean {
+  const n = term.length;
+  if (i + n > tokens.length) return false;
+  for (let j = 0; j < n; j++) {
+    switch (term.modes[j]) {
+      case STEM: if (tokens.stems[i + j] !== term.ids[j]) return false; break;
+      case EXACT: if (tokens.words[i + j] !== term.ids[j]) return false; break;
+      case NUMBER: if (!k.isNumber(tokens.words[i + j])) return false; break;
+      default: if (!tokens.lexicon.text(tokens.words[i + j]).startsWith(term.prefixes[j])) return false;
+    }
   }
   return true;
 }
 
-/** Token index spans [start, end) where any of the terms occurs in `tokens`. */
-function termSpans(view: SegmentView, tokens: Tokens, c: CompiledList, indexed: boolean): [number, number][] {
-  const out: [number, number][] = [];
-  if (indexed) {
-    // walk whichever is smaller: the segment's distinct stems or the list's first keys
-    const stems = view.stemSet();
-    if (stems.size < c.byFirst.size) {
-      for (const s of stems.keys()) {
-        const terms = c.byFirst.get(s);
-        if (terms) for (const term of terms) for (const i of view.positions(s)) if (matchesAt(term, tokens, i)) out.push([i, i + term.keys.length]);
-      }
-    } else {
-      for (const [s, terms] of c.byFirst) {
-        const pos = view.positions(s);
-        if (pos.length) for (const term of terms) for (const i of pos) if (matchesAt(term, tokens, i)) out.push([i, i + term.keys.length]);
-      }
-    }
-  } else {
-    for (const terms of c.byFirst.values()) for (const term of terms) for (let i = 0; i < tokens.words.length; i++) if (matchesAt(term, tokens, i)) out.push([i, i + term.keys.length]);
+/** The terms of `list` that occur starting at token i: their spans are added to `out`, or
+ * with no `out` the first found ends the search. Whether any was found. */
+function spansAt(tokens: Tokens, i: number, list: TermList, k: Compiler, out: Span[] | null): boolean {
+  let found = tryTerms(list.byStem.get(tokens.stems[i]), tokens, i, k, out);
+  if (found && !out) return true;
+  found = tryTerms(list.byWord.get(tokens.words[i]), tokens, i, k, out) || found;
+  if (found && !out) return true;
+  if (list.numbered.length && k.isNumber(tokens.words[i])) found = tryTerms(list.numbered, tokens, i, k, out) || found;
+  if (found && !out) return true;
+  if (list.prefixed.length) found = tryTerms(list.prefixed, tokens, i, k, out) || found;
+  return found;
+}
+
+function tryTerms(terms: Term[] | undefined, tokens: Tokens, i: number, k: Compiler, out: Span[] | null): boolean {
+  if (!terms) return false;
+  let found = false;
+  for (const term of terms) {
+    if (!matchesAt(term, tokens, i, k)) continue;
+    if (!out) return true;
+    out.push([i, i + term.length]);
+    found = true;
   }
-  for (const term of c.scan) for (let i = 0; i < tokens.words.length; i++) if (matchesAt(term, tokens, i)) out.push([i, i + term.keys.length]);
+  return found;
+}
+
+/** Token spans where any term of `list` occurs in `tokens` (as a set: the order is not part of
+ * the contract, every consumer sorts). */
+function termSpans(tokens: Tokens, list: TermList, k: Compiler): Span[] {
+  const out: Span[] = [];
+  for (let i = 0; i < tokens.length; i++) spansAt(tokens, i, list, k, out);
   return out;
+}
+
+/** Whether any term of `list` occurs in `tokens`. */
+function hasTerm(tokens: Tokens, list: TermList, k: Compiler): boolean {
+  for (let i = 0; i < tokens.length; i++) if (spansAt(tokens, i, list, k, null)) return true;
+  return false;
+}
+
+/** The spans of terms of `list` that start at the first token. */
+function startSpans(tokens: Tokens, list: TermList, k: Compiler): Span[] {
+  const out: Span[] = [];
+  if (tokens.length) spansAt(tokens, 0, list, k, out);
+  return out;
+}
+
+const nonEmpty = (s: Span[]): Span[] | null => (s.length ? s : null);
+
+function compileCondition(c: Condition, k: Compiler): Eval {
+  if (c.phrase !== undefined) {
+    const list = k.phrase(c.phrase);
+    return (v) => nonEmpty(termSpans(v.tokens, list, k));
+  }
+  if (c.terms) {
+    const list = k.list(c.terms);
+    return (v) => nonEmpty(termSpans(v.tokens, list, k));
+  }
+  if (c.starts) {
+    const list = k.list(c.starts);
+    return (v) => nonEmpty(startSpans(v.tokens, list, k));
+  }
+  if (c.near) {
+    const list = k.list(c.near.terms);
+    const within = c.near.within;
+    // a term within `within` tokens of what the earlier conditions matched (none: no match)
+    return (v, prior) => (prior.length ? nonEmpty(termSpans(v.tokens, list, k).filter(([a, b]) =>
+      prior.some(([pa, pb]) => a - pb < within && pa - b < within))) : null);
+  }
+  if (c.not_after) {
+    const list = k.list(c.not_after.terms);
+    const within = c.not_after.within;
+    // keeps the earlier siblings' matches that no listed term precedes within N tokens in the
+    // same clause (a negation's reach ends at a semicolon: "…not started yet; the software went live")
+    return (v, prior) => {
+      if (!prior.length) return null;
+      const blockers = termSpans(v.tokens, list, k);
+      if (!blockers.length) return prior;
+      const clause = v.clauses();
+      return nonEmpty(prior.filter(([a]) => !blockers.some(([bs, b]) => b <= a && a - b < within && clause[bs] === clause[a])));
+    };
+  }
+  if (c.all) {
+    const children = c.all.map((child) => k.condition(child));
+    const narrows = c.all.map((child) => child.not_after !== undefined);
+    // each condition sees what the earlier ones matched (or, before any did, the list's own
+    // prior); a not_after narrows that instead of adding to it
+    return (v, prior) => {
+      let acc: Span[] = [];
+      for (let i = 0; i < children.length; i++) {
+        if (narrows[i]) {
+          const kept = children[i](v, acc);
+          if (!kept) return null;
+          acc = kept;
+          continue;
+        }
+        const s = children[i](v, acc.length ? acc : prior);
+        if (!s) return null;
+        acc = acc.length ? acc.concat(s) : s;
+      }
+      return acc;
+    };
+  }
+  if (c.any) {
+    const children = c.any.map((child) => k.condition(child));
+    // every child is read: the spans of all that match are kept
+    return (v, prior) => {
+      let acc: Span[] | null = null;
+      for (const child of children) {
+        const s = child(v, prior);
+        if (s) acc = acc ? acc.concat(s) : s;
+      }
+      return acc;
+    };
+  }
+  if (c.none) {
+    const children = c.none.map((child) => k.condition(child));
+    return (v, prior) => {
+      for (const child of children) if (child(v, prior)) return null;
+      return [];
+    };
+  }
+  if (c.date) {
+    const want = c.date;
+    return (v) => (v.dates().some((d) => want === 'any' || relation(d, v.review) === want) ? [] : null);
+  }
+  if (c.column) {
+    const names = k.list(c.column.name);
+    const terms = k.list(c.column.terms);
+    // a cell under a column whose header names it holds one of the terms
+    return (v) => {
+      const { header, cells } = v.segment;
+      if (!header || !cells) return null;
+      for (let i = 0; i < header.length; i++) {
+        if (hasTerm(v.header(i), names, k) && hasTerm(v.cell(i), terms, k)) return [];
+      }
+      return null;
+    };
+  }
+  return () => null;
+}
+
+/** A rule's match: all: first, then any: near what all: found, then none:. The date
+ * conditions of all: are read last, after none: — reading a passage's dates (chrono) costs more
+ * than the rest of most rules — which changes nothing: a date condition adds no span and looks
+ * at no earlier match, so where it stands in all: only decides when it is read. */
+function compileMatch(m: Match, k: Compiler): MatchEval {
+  const positional = m.all?.filter((c) => c.date === undefined) ?? [];
+  const dated = m.all?.filter((c) => c.date !== undefined).map((c) => k.condition(c)) ?? [];
+  const all = positional.length ? compileCondition({ all: positional }, k) : undefined;
+  const any = m.any && compileCondition({ any: m.any }, k);
+  const none = m.none && compileCondition({ none: m.none }, k);
+  return (v) => {
+    let acc: Span[] = [];
+    if (all) {
+      const s = all(v, []);
+      if (!s) return null;
+      acc = s;
+    }
+    if (any) {
+      const s = any(v, acc);
+      if (!s) return null;
+      acc = acc.length ? acc.concat(s) : s;
+    }
+    if (none && !none(v, [])) return null;
+    for (const date of dated) if (!date(v, [])) return null;
+    return acc;
+  };
 }
 
 /** Evaluates a condition: the token spans that matched, or null for no match. Conditions that
  * match without a position (none, date, column) return an empty list. */
 export function evaluate(c: Condition, view: SegmentView, prior: [number, number][] = []): [number, number][] | null {
-  const tk = view.tokens;
-  if (c.phrase !== undefined) { const s = termSpans(view, tk, phraseList(c.phrase), true); return s.length ? s : null; }
-  if (c.terms) { const s = termSpans(view, tk, listOf(c.terms), true); return s.length ? s : null; }
-  if (c.starts) {
-    const s = termSpans(view, tk, listOf(c.starts), true).filter(([a]) => a === 0);
-    return s.length ? s : null;
-  }
-  if (c.near) {
-    const s = termSpans(view, tk, listOf(c.near.terms), true).filter(([a, b]) =>
-      prior.some(([pa, pb]) => a - pb < c.near!.within && pa - b < c.near!.within));
-    return s.length ? s : null;
-  }
-  if (c.not_after) {
-    // keeps the earlier siblings' matches that no listed term precedes within N tokens in the
-    // same clause (a negation's reach ends at a semicolon: "…not started yet; the software went live")
-    const blockers = termSpans(view, tk, listOf(c.not_after.terms), true);
-    const clause = blockers.length ? view.clauses() : undefined;
-    const kept = prior.filter(([a]) => !blockers.some(([bs, b]) => b <= a && a - b < c.not_after!.within && clause![bs] === clause![a]));
-    return kept.length ? kept : null;
-  }
-  if (c.all) {
-    let acc: [number, number][] = [];
-    for (const child of c.all) {
-      if (child.not_after) {
-        const kept = evaluate(child, view, acc);
-        if (!kept) return null;
-        acc = kept;
-        continue;
-      }
-      const s = evaluate(child, view, acc.length ? acc : prior);
-      if (!s) return null;
-      acc = acc.concat(s);
-    }
-    return acc;
-  }
-  if (c.any) {
-    let acc: [number, number][] | null = null;
-    for (const child of c.any) {
-      const s = evaluate(child, view, prior);
-      if (s) acc = [...(acc ?? []), ...s];
-    }
-    return acc;
-  }
-  if (c.none) {
-    for (const child of c.none) if (evaluate(child, view, prior)) return null;
-    return [];
-  }
-  if (c.date) {
-    const ds = view.dates();
-    return ds.some((d) => c.date === 'any' || relation(d, view.review) === c.date) ? [] : null;
-  }
-  if (c.column) {
-    const { header, cells } = view.segment;
-    if (!header || !cells) return null;
-    for (let i = 0; i < header.length; i++) {
-      const h = tokenize(header[i] ?? '');
-      if (!termSpans(view, h, listOf(c.column.name), false).length) continue;
-      if (termSpans(view, view.cell(i), listOf(c.column.terms), false).length) return [];
-    }
-    return null;
-  }
-  return null;
+  return compilerFor(view.tokens.lexicon).condition(c)(view, prior);
 }
 
 export function matchRule(rule: Pick<Rule, 'match' | 'scope'>, view: SegmentView): [number, number][] | null {
   if (!rule.scope.includes(view.segment.kind)) return null;
-  const m = rule.match;
-  let acc: [number, number][] = [];
-  if (m.all) {
-    const s = evaluate({ all: m.all }, view);
-    if (!s) return null;
-    acc = s;
-  }
-  if (m.any) {
-    const s = evaluate({ any: m.any }, view, acc);
-    if (!s) return null;
-    acc = acc.concat(s);
-  }
-  if (m.none && !evaluate({ none: m.none }, view)) return null;
-  return acc;
+  return compilerFor(view.tokens.lexicon).match(rule.match)(view);
 }
 
 /** Character spans of token spans, merged. */
-function charSpans(view: SegmentView, spans: [number, number][]): [number, number][] {
-  const cs = spans
-    .map(([a, b]) => [view.tokens.offsets[a][0], view.tokens.offsets[b - 1][1]] as [number, number])
-    .sort((x, y) => x[0] - y[0]);
+function charSpans(view: SegmentView, spans: Span[]): [number, number][] {
+  const { starts, ends } = view.tokens;
+  const cs = spans.map(([a, b]) => [starts[a], ends[b - 1]] as [number, number]).sort((x, y) => x[0] - y[0]);
   const out: [number, number][] = [];
   for (const s of cs) {
     const last = out[out.length - 1];
     if (last && s[0] <= last[1]) last[1] = Math.max(last[1], s[1]);
-    else out.push([...s]);
+    else out.push(s);
   }
   return out;
 }
@@ -274,7 +474,7 @@ type Gate = Set<string> | null;
 function listGate(list: readonly string[]): Gate {
   const g = new Set<string>();
   for (const t of list) {
-    const term = compileTerm(t);
+    const term = termKeys(t);
     // any key of the term will do; a rare one lets fewer passages through
     // (a prefix key `*word` lets through passages with a word starting so)
     const keys = term.keys.map((k, i) => term.modes[i] === 'stem' ? k : term.modes[i] === 'exact' ? stem(k) : term.modes[i] === 'prefix' && k.length >= 3 ? `*${k}` : null).filter((k): k is string => k !== null);
@@ -304,35 +504,127 @@ export function ruleGate(rule: Pick<Rule, 'match'>): Gate {
   return smallest([rule.match.all ? gateOf({ all: rule.match.all }) : null, rule.match.any ? gateOf({ any: rule.match.any }) : null]);
 }
 
+/** Which passages of a document hold a key: key k (keys[k]) is in passages[at[k]] up to
+ * passages[at[k + 1]], ascending. Kept on disk with the analysis, so keys are strings. */
+export interface Postings { keys: string[]; at: Int32Array; passages: Int32Array }
+
 /** One document's passages indexed by stem and by word: which passages a rule's gate lets
  * through, found without tokenising the passages again (kept with the cached analysis). */
-export interface PassageIndex { stems: Map<string, number[]>; words: Map<string, number[]> }
+export interface PassageIndex { stems: Postings; words: Postings }
 
-export function indexPassages(views: SegmentView[]): PassageIndex {
-  const stems = new Map<string, number[]>();
-  const words = new Map<string, number[]>();
-  const add = (m: Map<string, number[]>, k: string, i: number) => {
-    const l = m.get(k);
-    if (!l) m.set(k, [i]); else if (l[l.length - 1] !== i) l.push(i);
-  };
-  views.forEach((v, i) => {
-    for (const s of v.tokens.stems) add(stems, s, i);
-    for (const w of v.tokens.words) add(words, w, i);
-  });
-  return { stems, words };
+/** The lexicon ids of a Postings' keys, for the postings built or read in this thread. */
+const keyIds = new WeakMap<Postings, { lexicon: Lexicon; ids: Int32Array }>();
+function idsOfKeys(p: Postings, lexicon: Lexicon): Int32Array {
+  let k = keyIds.get(p);
+  if (k?.lexicon !== lexicon) {
+    k = { lexicon, ids: Int32Array.from(p.keys, (s) => lexicon.id(s)) };
+    keyIds.set(p, k);
+  }
+  return k.ids;
 }
 
-/** The passages a gate lets through, in order; null means every passage. */
-function gated(gate: Gate, index: PassageIndex): number[] | null {
-  if (!gate) return null;
-  const out = new Set<number>();
-  for (const g of gate) {
-    if (g.startsWith('*')) {
-      const p = g.slice(1);
-      for (const [w, l] of index.words) if (w.startsWith(p)) for (const i of l) out.add(i);
-    } else for (const i of index.stems.get(g) ?? []) out.add(i);
+/** lexicon id → its key's slot in the postings being built; -1 (all of it) between builds */
+let slotOf = new Int32Array(0);
+
+/** Postings of the ids in `lists` (one list per passage), keys in order of first occurrence. */
+function postingsOf(lists: Int32Array[], lexicon: Lexicon): Postings {
+  if (slotOf.length < lexicon.size) {
+    const grown = new Int32Array(Math.max(lexicon.size, 2 * slotOf.length)).fill(-1);
+    slotOf = grown;
   }
-  return [...out].sort((a, b) => a - b);
+  const ids: number[] = [];
+  const count: number[] = [];
+  const last: number[] = [];
+  lists.forEach((list, p) => {
+    for (let t = 0; t < list.length; t++) {
+      let s = slotOf[list[t]];
+      if (s < 0) { s = slotOf[list[t]] = ids.length; ids.push(list[t]); count.push(0); last.push(-1); }
+      if (last[s] !== p) { last[s] = p; count[s]++; }
+    }
+  });
+  const at = new Int32Array(ids.length + 1);
+  for (let s = 0; s < ids.length; s++) at[s + 1] = at[s] + count[s];
+  const passages = new Int32Array(at[ids.length]);
+  const fill = at.slice(0, ids.length);
+  lists.forEach((list, p) => {
+    for (let t = 0; t < list.length; t++) {
+      const s = slotOf[list[t]];
+      if (fill[s] === at[s] || passages[fill[s] - 1] !== p) passages[fill[s]++] = p;
+    }
+  });
+  for (const id of ids) slotOf[id] = -1;
+  const postings: Postings = { keys: ids.map((id) => lexicon.text(id)), at, passages };
+  keyIds.set(postings, { lexicon, ids: Int32Array.from(ids) });
+  return postings;
+}
+
+export function indexPassages(views: SegmentView[]): PassageIndex {
+  const lexicon = views[0]?.tokens.lexicon ?? currentLexicon();
+  return { stems: postingsOf(views.map((v) => v.tokens.stems), lexicon), words: postingsOf(views.map((v) => v.tokens.words), lexicon) };
+}
+
+/** Every gate key of a rule set, compiled for one lexicon: stems by id, and `*prefix` keys. */
+interface GateTable {
+  size: number;
+  /** stem id → its gate key's number, or -1 (ids interned after the table was made are no gate key) */
+  stemSlot: Int32Array;
+  prefixes: { slot: number; prefix: string }[];
+  /** per rule, the numbers of its gate's keys; null: the rule has no gate */
+  rules: Map<Rule, number[] | null>;
+}
+
+function gateTable(rules: Rule[], gates: Map<Rule, Gate>, lexicon: Lexicon): GateTable {
+  const slots = new Map<string, number>();
+  const slot = (key: string) => { let s = slots.get(key); if (s === undefined) { s = slots.size; slots.set(key, s); } return s; };
+  const table: GateTable = { size: 0, stemSlot: new Int32Array(0), prefixes: [], rules: new Map() };
+  for (const rule of rules) {
+    const g = gates.get(rule)!;
+    table.rules.set(rule, g ? [...g].map(slot) : null);
+  }
+  const stemIds = new Map<number, number>();
+  for (const [key, s] of slots) {
+    if (key.startsWith('*')) table.prefixes.push({ slot: s, prefix: key.slice(1) });
+    else stemIds.set(lexicon.id(key), s);
+  }
+  table.size = slots.size;
+  table.stemSlot = new Int32Array(lexicon.size).fill(-1);
+  for (const [id, s] of stemIds) table.stemSlot[id] = s;
+  return table;
+}
+
+/** The passages of `index` that hold each gate key (undefined: none). */
+function gatePostings(index: PassageIndex, table: GateTable, lexicon: Lexicon): (Int32Array | undefined)[] {
+  const out: (Int32Array | undefined)[] = new Array(table.size).fill(undefined);
+  const passagesAt = (p: Postings, k: number) => p.passages.subarray(p.at[k], p.at[k + 1]);
+  const ids = idsOfKeys(index.stems, lexicon);
+  for (let k = 0; k < ids.length; k++) {
+    const s = ids[k] < table.stemSlot.length ? table.stemSlot[ids[k]] : -1;
+    if (s >= 0) out[s] = passagesAt(index.stems, k);
+  }
+  for (const { slot, prefix } of table.prefixes) {
+    const parts: Int32Array[] = [];
+    index.words.keys.forEach((w, k) => { if (w.startsWith(prefix)) parts.push(passagesAt(index.words, k)); });
+    if (parts.length) out[slot] = union(parts);
+  }
+  return out;
+}
+
+/** The union of ascending passage lists, ascending. */
+function union(parts: Int32Array[]): Int32Array {
+  if (parts.length <= 1) return parts[0] ?? new Int32Array(0);
+  const all = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
+  let n = 0;
+  for (const p of parts) { all.set(p, n); n += p.length; }
+  all.sort();
+  let u = 0;
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) all[u++] = all[i];
+  return all.subarray(0, u);
+}
+
+/** The passages a rule's gate lets through, ascending; null means every passage. */
+function gated(slots: number[] | null, postings: (Int32Array | undefined)[]): Int32Array | null {
+  if (!slots) return null;
+  return union(slots.map((s) => postings[s]).filter((p): p is Int32Array => p !== undefined));
 }
 
 /** What rules gave on one document's passages, by rule fingerprint: the passages tried
@@ -341,8 +633,9 @@ function gated(gate: Gate, index: PassageIndex): number[] | null {
 export interface RuleMemo { tried: 'all' | Set<number>; hits: Map<number, [number, number][]> }
 export type MatchMemo = Map<string, RuleMemo>;
 
-/** Bump when a change to the matcher can change what a rule gives on a passage. */
-export const MATCHER_VERSION = 'match-5';
+/** Bump when a change to the matcher can change what a rule gives on a passage, or the form of
+ * what is kept (match-6: the passage index as postings arrays). */
+export const MATCHER_VERSION = 'match-6';
 const keys = new WeakMap<Rule, string>();
 /** A rule's fingerprint: what decides where it matches (its conditions and scope). */
 export function ruleKey(rule: Rule): string {
@@ -356,16 +649,21 @@ export function ruleKey(rule: Rule): string {
 
 export interface MatchedSegment { segment: Segment; hits: RuleHit[] }
 
-interface Roles { topical: Rule[]; exclude: Rule[]; stage: Rule[]; gates: Map<Rule, Gate> }
+interface Roles { topical: Rule[]; exclude: Rule[]; stage: Rule[]; gates: Map<Rule, Gate>; tables: WeakMap<Lexicon, GateTable> }
 const roles = new WeakMap<Rule[], Roles>();
 function rolesOf(rules: Rule[]): Roles {
   let x = roles.get(rules);
   if (!x) {
     const of = (...r: Rule['role'][]) => rules.filter((rule) => r.includes(rule.role));
-    x = { topical: of('evidence', 'hint'), exclude: of('exclude'), stage: of('stage'), gates: new Map(rules.map((r) => [r, ruleGate(r)])) };
+    x = { topical: of('evidence', 'hint'), exclude: of('exclude'), stage: of('stage'), gates: new Map(rules.map((r) => [r, ruleGate(r)])), tables: new WeakMap() };
     roles.set(rules, x);
   }
   return x;
+}
+function gateTableOf(rules: Rule[], x: Roles, lexicon: Lexicon): GateTable {
+  let t = x.tables.get(lexicon);
+  if (!t) { t = gateTable(rules, x.gates, lexicon); x.tables.set(lexicon, t); }
+  return t;
 }
 
 export interface MatchContext {
@@ -383,17 +681,29 @@ export interface MatchContext {
  * yet started."). Rules are tried only where their gate lets them, and not at all where the
  * memo already has their result. */
 export function match(segments: Segment[], rules: Rule[], review: Date, ctx: MatchContext = {}): MatchedSegment[] {
-  const { topical, exclude, stage, gates } = rolesOf(rules);
+  const x = rolesOf(rules);
+  const { topical, exclude, stage } = x;
+  // every view of this document interns in one lexicon, which its index and gates use too
+  const lexicon = renewLexicon();
+  const gates = gateTableOf(rules, x, lexicon);
   const memo = ctx.memo ?? new Map();
   const views: SegmentView[] = [];
-  const viewOf = (i: number) => (views[i] ??= new SegmentView(segments[i], review));
-  let index = ctx.index;
-  const indexed = () => {
-    if (!index) { segments.forEach((_, i) => viewOf(i)); index = ctx.index = indexPassages(views); }
-    return index;
+  const viewOf = (i: number) => (views[i] ??= new SegmentView(segments[i], review, lexicon));
+  let postings: (Int32Array | undefined)[] | undefined;
+  const gateKeyPassages = () => {
+    if (!postings) {
+      if (!ctx.index) {
+        const tokens = lexicon.tokensOfAll(segments.map((g) => g.text));
+        segments.forEach((g, i) => (views[i] ??= new SegmentView(g, review, lexicon, tokens[i])));
+        ctx.index = indexPassages(views);
+      }
+      postings = gatePostings(ctx.index, gates, lexicon);
+    }
+    return postings;
   };
   const out: MatchedSegment[] = segments.map((segment) => ({ segment, hits: [] }));
   const all = segments.map((_, i) => i);
+  let evaluated = 0;
   /** tries `rule` on the passages of `domain` (null: all) its gate lets through */
   const apply = (rule: Rule, domain: ((i: number) => boolean) | null) => {
     const key = ruleKey(rule);
@@ -404,8 +714,10 @@ export function match(segments: Segment[], rules: Rule[], review: Date, ctx: Mat
       for (const [i, spans] of m.hits) out[i].hits.push({ ruleId: rule.id, item: rule.item, role: rule.role, spans });
       return;
     }
-    const through = gated(gates.get(rule)!, indexed()) ?? all;
-    for (const i of through) {
+    const through = gated(gates.rules.get(rule)!, gateKeyPassages()) ?? all;
+    const test = compilerFor(lexicon).match(rule.match);
+    for (let t = 0; t < through.length; t++) {
+      const i = through[t];
       if (domain && !domain(i)) continue;
       if (m.tried === 'all' || m.tried.has(i)) {
         const spans = m.hits.get(i);
@@ -413,9 +725,9 @@ export function match(segments: Segment[], rules: Rule[], review: Date, ctx: Mat
         continue;
       }
       const view = viewOf(i);
-      const s = rule.scope.includes(view.segment.kind) ? matchRule(rule, view) : null;
-      m.tried.add(i);
-      ctx.evaluated = (ctx.evaluated ?? 0) + 1;
+      const s = rule.scope.includes(view.segment.kind) ? test(view) : null;
+      if (domain) m.tried.add(i); // read on every passage, it is marked 'all' below
+      evaluated++;
       if (s) {
         const spans = charSpans(view, s);
         m.hits.set(i, spans);
@@ -433,5 +745,6 @@ export function match(segments: Segment[], rules: Rule[], review: Date, ctx: Mat
     return evidence[i].size > 0 || (near && evidence[i - 1].size > 0);
   });
   for (const rule of stage) apply(rule, (i) => cued[i]);
+  if (evaluated) ctx.evaluated = (ctx.evaluated ?? 0) + evaluated;
   return out;
 }

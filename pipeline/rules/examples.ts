@@ -146,7 +146,7 @@ function found(c: Condition, view: SegmentView, s: [number, number][] | null, bl
 export function mark(view: SegmentView, spans: [number, number][]): string {
   const text = view.segment.text;
   const chars = spans
-    .map(([a, b]) => [view.tokens.offsets[a][0], view.tokens.offsets[b - 1][1]] as [number, number])
+    .map(([a, b]) => [view.tokens.starts[a], view.tokens.ends[b - 1]] as [number, number])
     .sort((x, y) => x[0] - y[0]);
   const merged: [number, number][] = [];
   for (const c of chars) {

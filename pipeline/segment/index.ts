@@ -4,7 +4,7 @@
 // line) where they start.
 import type { ExtractedDocument, Location, Paragraph, Part, Segment, SegmentedDocument } from '../schemas.js';
 import { findFurniture } from './furniture.js';
-import { splitSentences } from './sentences.js';
+import { collapseSpaces, splitSentences } from './sentences.js';
 
 interface Block {
   kind: 'heading' | 'paragraph' | 'table-row';
@@ -42,7 +42,7 @@ function pdfBlocks(parts: Part[]): Block[] {
   const pages = parts.filter((p) => p.kind === 'page');
   const lines = pages.map((p) => p.text.split('\n'));
   const furniture = findFurniture(lines);
-  const bodyLines = lines.map((ls, i) => ls.filter((l, j) => !furniture[i].has(j) && l.trim()).map((l) => l.replace(/\s+/g, ' ').trim()));
+  const bodyLines = lines.map((ls, i) => ls.filter((l, j) => !furniture[i].has(j) && l.trim()).map((l) => collapseSpaces(l).trim()));
   const lengths = bodyLines.flat().map((l) => l.length).sort((a, b) => a - b);
   const width = lengths.length ? lengths[Math.floor(lengths.length * 0.9)] : 80;
   const short = (l: string) => l.length < width * 0.72;
@@ -69,7 +69,7 @@ function pdfBlocks(parts: Part[]): Block[] {
         const continues = !startsNew && !TERMINAL.test(lastLine) && !short(lastLine);
         if (continues) {
           cur.breaks = [...(cur.breaks ?? []), { offset: cur.text.length + 1, page }];
-          cur.text = joinLine(cur.text, line);
+          cur.text = joinLine(cur.text, lastLine, line);
           lastLine = line;
           return;
         }
@@ -77,7 +77,7 @@ function pdfBlocks(parts: Part[]): Block[] {
       }
       if (cur && (startsNew || short(lastLine))) close();
       if (!cur) cur = { kind: 'paragraph', text: line, location: { page } };
-      else cur.text = joinLine(cur.text, line);
+      else cur.text = joinLine(cur.text, lastLine, line);
       curLines.push(line);
       lastLine = line;
     });
@@ -108,9 +108,13 @@ function rowLike(lines: string[]): boolean {
   return unended > 0;
 }
 
-function joinLine(text: string, line: string): string {
-  // a word hyphenated at the line end is joined without a space, keeping its hyphen
-  return /[A-Za-z0-9][-–]$/.test(text) ? text + line : `${text} ${line}`;
+/** `text` (a paragraph so far, ending with its line `last`) with `line` joined on. */
+function joinLine(text: string, last: string, line: string): string {
+  // a word hyphenated at the line end is joined without a space, keeping its hyphen. Read off
+  // the last line, not the growing text (a regular expression would flatten the text at every
+  // line): the same answer, since a one-character last line follows a space or a hyphen, or
+  // stands alone, and so cannot end in a letter or digit and a hyphen either way
+  return /[A-Za-z0-9][-–]$/.test(last) ? text + line : `${text} ${line}`;
 }
 
 function looksLikeHeading(b: Block, width: number): boolean {
@@ -136,47 +140,55 @@ function toSegments(document: string, blocks: Block[]): SegmentedDocument {
   const paragraphs: Paragraph[] = [];
   const segments: Segment[] = [];
   const headings: { level: number; text: string }[] = [];
-  const section = () => (headings.length ? headings.map((h) => h.text).join(' › ') : undefined);
-  const locate = (base: Location, page?: number): Location => {
-    const s = section();
-    return clean({ ...base, page: page ?? base.page, section: base.section ?? s });
-  };
+  // the heading path, joined again only when it changes
+  let section: string | undefined;
 
   for (const b of blocks) {
-    const text = b.text.replace(/\s+/g, ' ').trim();
+    const text = collapseSpaces(b.text).trim();
     if (!text) continue;
     const index = paragraphs.length;
     if (b.kind === 'heading') {
       const level = b.level ?? 1;
       while (headings.length && headings[headings.length - 1].level >= level) headings.pop();
       headings.push({ level, text: text.slice(0, 120) });
-      paragraphs.push({ index, document, text, location: locate(b.location) });
-      segments.push({ id: `${document}#${segments.length}`, kind: 'heading', text, document, paragraph: index, location: locate(b.location) });
+      section = headings.map((h) => h.text).join(' › ');
+      const here = locate(b.location, undefined, section);
+      paragraphs.push({ index, document, text, location: here });
+      segments.push({ id: `${document}#${segments.length}`, kind: 'heading', text, document, paragraph: index, location: { ...here } });
       continue;
     }
-    paragraphs.push({ index, document, text, location: locate(b.location) });
+    const here = locate(b.location, undefined, section);
+    paragraphs.push({ index, document, text, location: here });
     if (b.kind === 'table-row') {
-      segments.push({ id: `${document}#${segments.length}`, kind: 'table-row', text, document, paragraph: index, location: locate(b.location), cells: b.cells, header: b.header });
+      segments.push({ id: `${document}#${segments.length}`, kind: 'table-row', text, document, paragraph: index, location: { ...here }, cells: b.cells, header: b.header });
       continue;
     }
     // Offsets into the raw block text, so a page break inside the paragraph is placed right.
     const raw = stripLead(b.text);
     for (const span of splitSentences(raw.text)) {
-      const sentence = raw.text.slice(span.start, span.end).replace(/\s+/g, ' ');
+      const sentence = collapseSpaces(raw.text.slice(span.start, span.end));
       const at = raw.offset + span.start;
       const page = b.breaks?.filter((x) => x.offset <= at).pop()?.page;
-      segments.push({ id: `${document}#${segments.length}`, kind: 'sentence', text: sentence, document, paragraph: index, location: locate(b.location, page) });
+      const location = page === undefined ? { ...here } : locate(b.location, page, section);
+      segments.push({ id: `${document}#${segments.length}`, kind: 'sentence', text: sentence, document, paragraph: index, location });
     }
   }
   return { document, paragraphs, segments };
+}
+
+/** `base` with the page (when given) and, unless it has one, the section: the same keys in the
+ * same order as `{ ...base, page: page ?? base.page, section: base.section ?? section }` with
+ * its undefined values left out (locations are written out, so their key order shows). */
+function locate(base: Location, page: number | undefined, section: string | undefined): Location {
+  const out: Record<string, unknown> = {};
+  const at = (k: string) => (k === 'page' ? page ?? base.page : k === 'section' ? base.section ?? section : (base as Record<string, unknown>)[k]);
+  for (const k of Object.keys(base)) { const v = at(k); if (v !== undefined) out[k] = v; }
+  for (const k of ['page', 'section']) if (!Object.hasOwn(base, k)) { const v = at(k); if (v !== undefined) out[k] = v; }
+  return out as Location;
 }
 
 /** A paragraph's number or bullet is not part of its first sentence. */
 function stripLead(text: string): { text: string; offset: number } {
   const m = BULLET.exec(text) ?? (NUMBERED.test(text) && /^[A-Z"“(]/.test(text.replace(NUMBERED, '')) ? NUMBERED.exec(text) : null);
   return m ? { text: text.slice(m[0].length), offset: m[0].length } : { text, offset: 0 };
-}
-
-function clean(l: Location): Location {
-  return Object.fromEntries(Object.entries(l).filter(([, v]) => v !== undefined)) as Location;
 }

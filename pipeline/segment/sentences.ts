@@ -20,21 +20,41 @@ const OPENERS = /["'“‘(\[«A-Z0-9À-Ý•●▪\-–]/;
 
 export interface Span { start: number; end: number }
 
+/** Whether UTF-16 code unit `c` is one that /\s/ matches (WhiteSpace or LineTerminator). */
+export function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a)
+    || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** `s.replace(/\s+/g, ' ')`, returning `s` itself when every run of white space in it is
+ * already one plain space (most lines of a text layer), so nothing is copied. */
+export function collapseSpaces(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (isSpace(c) && (c !== 32 || (i + 1 < s.length && isSpace(s.charCodeAt(i + 1))))) return s.replace(/\s+/g, ' ');
+  }
+  return s;
+}
+
+const FULL_STOP = 46, EXCLAMATION = 33, QUESTION = 63, CLOSING_QUOTE = 0x201d;
+
 /** Splits `text` into sentence spans (trimmed, non-empty), covering all non-space text. */
 export function splitSentences(text: string): Span[] {
   const spans: Span[] = [];
   let start = 0;
   const n = text.length;
   for (let i = 0; i < n; i++) {
-    const ch = text[i];
+    // read as a code unit: most characters are none of the marks below, and are passed over
+    // without making a one-character string
+    const c = text.charCodeAt(i);
     // a quotation that opens a sentence and closes without a stop ends it when a capital
     // follows: “…support vulnerable people” We will… (fixture: dev-b/north-wales)
-    if (ch === '”' && /^\s*“/.test(text.slice(start, start + 3)) && /^\s+[A-Z]/.test(text.slice(i + 1, i + 3))) {
+    if (c === CLOSING_QUOTE && /^\s*“/.test(text.slice(start, start + 3)) && /^\s+[A-Z]/.test(text.slice(i + 1, i + 3))) {
       pushSpan(spans, text, start, i + 1);
       start = i + 1;
       continue;
     }
-    if (ch !== '.' && ch !== '!' && ch !== '?') continue;
+    if (c !== FULL_STOP && c !== EXCLAMATION && c !== QUESTION) continue;
     let j = i + 1;
     while (j < n && (text[j] === '.' || text[j] === '!' || text[j] === '?')) j++; // "..." "?!"
     while (j < n && CLOSERS.includes(text[j])) j++;
@@ -44,7 +64,7 @@ export function splitSentences(text: string): Span[] {
     while (k < n && /\s/.test(text[k])) k++;
     if (k >= n) break;
     if (!OPENERS.test(text[k])) continue;
-    if (ch === '.' && isAbbreviation(text, i, text.slice(k, k + 4))) continue;
+    if (c === FULL_STOP && isAbbreviation(text, i, text.slice(k, k + 4))) continue;
     pushSpan(spans, text, start, j);
     start = k;
     i = k - 1;
