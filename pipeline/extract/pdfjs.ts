@@ -1,21 +1,25 @@
 // pdf-parse, opened for one document at a time, with two costs of its pdfjs removed. Neither
 // changes a byte of the text: pdf-parse still reads every page (getInfo, getText, getScreenshot)
-// with the same pdfjs code; only the thread it runs in and the way pdfjs's two halves talk differ.
+// with the same pdfjs code; only the built-ins that code runs on and the way pdfjs's two halves
+// pass messages differ.
 //
 // 1. Built-ins put back. pdf-parse imports pdfjs's "legacy" build, whose core-js polyfills, on
-//    Node 20 (V8 11.3), *replace* Array.prototype.push (a JS version that checks for read-only
-//    lengths), JSON.parse (a JS parser when given a reviver) and Function.prototype.toString for
-//    the whole thread. pdfjs pushes for every glyph, and so does the rest of the thread (segmenting,
-//    matching). After loading pdfjs (both halves) the replaced built-ins are put back; the ones
-//    core-js *added* (Promise.withResolvers, Uint8Array.prototype.toHex, …) stay, as pdfjs needs
-//    them. On a Node whose built-ins core-js accepts, nothing is replaced and nothing is put back.
+//    Node 20 (V8 11.3), *replace* Array.prototype.push, JSON.parse and Function.prototype.toString
+//    with JS versions for the whole thread. They differ from the engine's only where pdfjs does not
+//    go (push on an array whose length is read-only throws another error; JSON.parse hands a
+//    reviver the source text; pdfjs passes no reviver, nor does this project), but pdfjs pushes for
+//    every glyph, and so does the rest of the thread (segmenting, matching). Once pdfjs (both
+//    halves) is loaded, the replaced built-ins are put back; what core-js *added*
+//    (Promise.withResolvers, Uint8Array.prototype.toHex, …) stays, as pdfjs needs it. On a Node
+//    whose built-ins core-js accepts, nothing is replaced and nothing is put back.
 // 2. A cheaper channel. In Node, pdfjs runs its "worker" half in the same thread behind a loopback
-//    port that copies every message with structuredClone (costly per call on Node 20: thousands
-//    of small stream messages per document). Each document here gets its own PDFWorker on a
+//    port that copies every message with structuredClone (costly per call on Node 20, and a page
+//    takes a dozen stream messages or more). Each document here gets its own PDFWorker on a
 //    CopyingPort, which copies plain data itself and leaves everything else to structuredClone.
+//    The channel lives and dies with the document, as pdfjs's own does.
 //
-// Measured on 30 PDFs of the bench drop (701 pages, CPU seconds, median of paired runs): the
-// built-ins ~20 %, the channel a further ~5 %. See pdf.ts for what is read.
+// Measured on 30 PDFs of the bench drop (701 pages; CPU seconds, paired runs in one process):
+// the built-ins about 20 % of the time, the channel about 5 % more. pdf.ts says what is read.
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { PDFParse } from 'pdf-parse';
@@ -62,8 +66,9 @@ export async function openPdf(data: Uint8Array): Promise<OpenedPdf> {
 }
 
 /** Loads pdf-parse and both halves of its pdfjs once per thread, then puts back the built-ins
- * they replaced. Must run before anything else in the thread imports pdf-parse (only this
- * module does; its type import above is erased). */
+ * they replaced. Only this module imports pdf-parse (its type import above is erased); were it
+ * loaded earlier by something else, the polyfills would already be in `before` and stay: slower,
+ * not wrong. pdfjs's worker half, imported here, is the one its fake worker would import. */
 async function load(): Promise<Engine> {
   const before = builtIns();
   const pdfParse = await import('pdf-parse');
