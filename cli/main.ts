@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // plan-assessor: the command line. A thin adapter: parse and check arguments, call the
-// pipeline or the workers, print. Every command has --help.
+// pipeline or the workers, print. Every command has --help. Commands load what they run when
+// they run it, so one command (a rescore, a worker) does not start up every other one's
+// libraries (the queue, the review server, the browser).
 import { Command, InvalidArgumentError } from 'commander';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve, join } from 'node:path';
@@ -8,8 +10,6 @@ import { fileURLToPath } from 'node:url';
 import { loadRuleset, RuleErrors, type Ruleset } from '../pipeline/rules/load.js';
 import { Labels } from '../pipeline/schemas.js';
 import { DEFAULT_LIMITS } from '../pipeline/extract/index.js';
-import { runEmbedded } from '../workers/run.js';
-import { evaluate, formatEval } from './eval.js';
 import { Progress } from './progress.js';
 import { registerQueueCommands, runInMode } from './queue.js';
 import { reviewCommand } from './review.js';
@@ -102,6 +102,7 @@ export function program(): Command {
       if (!parsed.success) throw new UsageError(`${labelsPath} is not a labels file: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
       const ruleset = rulesArg(o.rules);
       const out = resolve(o.out ?? join('runs', `eval-${submissions.split('/').slice(-2).join('-')}`));
+      const [{ runEmbedded }, { evaluate, formatEval }] = await Promise.all([import('../workers/run.js'), import('./eval.js')]);
       const result = await runEmbedded({ submissions, out, reviewDate: o.reviewDate, ruleset });
       const report = evaluate(result.findings, parsed.data);
       console.log(o.json ? JSON.stringify(report, null, 2) : formatEval(report));

@@ -3,9 +3,10 @@
 import { availableParallelism, hostname } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_PREFIX, RedisUnavailable, RedisUrlError, checkRedis, displayUrl, redisUrlFrom } from '../workers/connection.js';
-import { NoSuchJob, listFailed, openQueues, retryFailed, runQueued, serveDashboard, startWorkers } from '../workers/queue.js';
-import { runEmbedded, type RunOptions } from '../workers/run.js';
+import type { RunOptions } from '../workers/run.js';
 import { UsageError } from './main.js';
+
+const queue = () => import('../workers/queue.js');
 
 const positiveInt = (v: string) => {
   const n = Number(v);
@@ -44,6 +45,7 @@ export function registerQueueCommands(cli: Command): void {
       const redis = await redisArg(o.redis);
       const concurrency = o.concurrency ?? availableParallelism();
       const name = `${hostname()}:${process.pid}`;
+      const { startWorkers } = await queue();
       const host = await startWorkers({
         redis, prefix: o.prefix, concurrency, lockMs: o.lockMs, stalledMs: o.stalledMs, name,
         log: (line) => { if (!o.quiet || !line.startsWith('done ')) stamp(line); },
@@ -71,6 +73,7 @@ export function registerQueueCommands(cli: Command): void {
     .option('--prefix <prefix>', PREFIX_HELP, DEFAULT_PREFIX)
     .option('--json', 'print JSON')
     .action(async (o) => {
+      const { openQueues, listFailed } = await queue();
       const queues = openQueues({ redis: await redisArg(o.redis), prefix: o.prefix });
       try {
         const rows = await listFailed(queues);
@@ -90,6 +93,7 @@ export function registerQueueCommands(cli: Command): void {
     .option('--prefix <prefix>', PREFIX_HELP, DEFAULT_PREFIX)
     .action(async (id: string | undefined, o) => {
       if (!id === !o.all) throw new UsageError('give either a job id or --all');
+      const { openQueues, retryFailed, NoSuchJob } = await queue();
       const queues = openQueues({ redis: await redisArg(o.redis), prefix: o.prefix });
       try {
         const retried = await retryFailed(queues, o.all ? 'all' : { id: id! });
@@ -107,6 +111,7 @@ export function registerQueueCommands(cli: Command): void {
     .option('--port <n>', 'port on 127.0.0.1', (v) => (v === '0' ? 0 : positiveInt(v)), 3030)
     .option('--allow-retries', 'let the dashboard retry failed jobs (and nothing else)')
     .action(async (o) => {
+      const { openQueues, serveDashboard } = await queue();
       const queues = openQueues({ redis: await redisArg(o.redis), prefix: o.prefix });
       const { server, url } = await serveDashboard(queues, { port: o.port, allowRetries: o.allowRetries === true });
       console.log(`Queue dashboard on ${url} (${o.allowRetries ? 'retries allowed' : 'read-only'}); Ctrl-C stops it.`);
@@ -121,7 +126,7 @@ export function registerQueueCommands(cli: Command): void {
 /** `run` in the mode its options ask for: queued when --redis or REDIS_URL names a Redis,
  * embedded otherwise. Both write the same outputs. */
 export async function runInMode(o: { redis?: string; prefix?: string }, opts: RunOptions) {
-  if (!redisUrlFrom(o.redis)) return runEmbedded(opts);
+  if (!redisUrlFrom(o.redis)) return (await import('../workers/run.js')).runEmbedded(opts);
   const redis = await redisArg(o.redis);
   // Ctrl-C stops the waiting, not the run: it stays queued for the workers
   const stop = () => {
@@ -130,6 +135,7 @@ export async function runInMode(o: { redis?: string; prefix?: string }, opts: Ru
   };
   process.once('SIGINT', stop);
   try {
+    const { runQueued } = await queue();
     return await runQueued({ ...opts, redis, prefix: o.prefix, onNotice: (line) => console.error(`plan-assessor: ${line}`) });
   } finally { process.off('SIGINT', stop); }
 }

@@ -3,8 +3,8 @@
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { readManifest } from '../workers/run.js';
-import { RescoreError, rescoreRun, type Changes, type VerdictChange } from '../workers/rescore.js';
+import { readManifest } from '../workers/manifest.js';
+import type { Changes, VerdictChange } from '../workers/rescore.js';
 import { DEFAULT_RULES, UsageError, rulesArg } from './main.js';
 
 export function rescoreCommand(): Command {
@@ -20,6 +20,7 @@ export function rescoreCommand(): Command {
       const used = readManifest(runDir).rulesDir;
       const ruleset = rulesArg(o.rules ?? (used && existsSync(used) ? used : DEFAULT_RULES));
       const t0 = performance.now();
+      const { RescoreError, rescoreRun } = await import('../workers/rescore.js');
       let result;
       try {
         result = await rescoreRun({ runDir, out: o.out, ruleset });

@@ -4,8 +4,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_RULES, UsageError, rulesArg } from './main.js';
-import { readManifest } from '../workers/run.js';
-import { defaultDbFile, startReviewServer } from '../reports/review/server.js';
+import { readManifest } from '../workers/manifest.js';
 import { checkListen } from '../reports/review/security.js';
 
 const portArg = (v: string) => {
@@ -32,6 +31,7 @@ export function reviewCommand(): Command {
       try { checkListen(o.host, token); } catch (err) { throw new UsageError((err as Error).message); }
       const runRules = existsSync(join(runDir, 'run.json')) ? readManifest(runDir).rulesDir : undefined;
       const ruleset = rulesArg(o.rules ?? (runRules && existsSync(runRules) ? runRules : DEFAULT_RULES));
+      const { defaultDbFile, startReviewServer } = await import('../reports/review/server.js');
       const dbFile = resolve(o.db ?? defaultDbFile(runDir));
       let server;
       try {

@@ -5,11 +5,9 @@ import { Command, CommanderError } from 'commander';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { checkRules, ruleJsonSchemaText } from '../pipeline/rules/check.js';
-import { EXAMPLE_REVIEW_DATE, formatResult, ruleFirings, summary, testRule } from '../pipeline/rules/examples.js';
 import type { Ruleset } from '../pipeline/rules/load.js';
 import type { Rule } from '../pipeline/rules/schema.js';
 import type { Segment } from '../pipeline/schemas.js';
-import { runEmbedded } from '../workers/run.js';
 import { DEFAULT_RULES, PROJECT_ROOT, UsageError } from './main.js';
 
 /** Ends a command with exit status 1 once it has printed why; main() maps commander's errors
@@ -51,6 +49,7 @@ export function rulesCommand(): Command {
     .option('--verbose', 'list every example, not only failures')
     .action(async (o: { rules?: string; coverage?: boolean; fixtures: string[]; work: string; verbose?: boolean }) => {
       const ruleset = load(o.rules);
+      const { formatResult, summary, testRule } = await import('../pipeline/rules/examples.js');
       let passed = 0;
       let failed = 0;
       for (const rule of ruleset.rules) {
@@ -108,10 +107,11 @@ async function fixtureFirings(ruleset: Ruleset, fixtures: string[], work: string
     const submissions = existsSync(resolve(f)) ? resolve(f) : resolve(PROJECT_ROOT, f);
     if (!existsSync(submissions)) throw new UsageError(`The fixtures folder "${f}" does not exist. Give submissions folders with --fixtures <dir...>.`);
     const out = resolve(work, `${basename(dirname(submissions))}-${basename(submissions)}`);
+    const [{ runEmbedded }, { EXAMPLE_REVIEW_DATE }] = await Promise.all([import('../workers/run.js'), import('../pipeline/rules/examples.js')]);
     const result = await runEmbedded({ submissions, out, reviewDate: EXAMPLE_REVIEW_DATE, ruleset });
     for (const r of result.results) for (const s of r.segmented) documents.push(s.segments);
   }
-  return ruleFirings(ruleset.rules, documents);
+  return (await import('../pipeline/rules/examples.js')).ruleFirings(ruleset.rules, documents);
 }
 
 /** Coverage problems, one line per rule: no hit example, or no firing on the fixtures. */

@@ -35,6 +35,12 @@ export interface AnalysisMemo {
 
 export const ANALYSIS_VERSION = `${SEGMENTER_VERSION}+${MATCHER_VERSION}`;
 
+/** Which halves of a kept analysis a new one changed: the passages (with their summaries and
+ * index), segmented anew; the rule results, when a rule was evaluated or one came or went. They
+ * are kept apart (workers/cache.ts), so a rescore after a rule change rewrites only the small
+ * second half. A kept analysis serves the same bytes under any file name, so a rename is neither. */
+export interface Freshness { passages: boolean; rules: boolean }
+
 /** The document with its text dropped: what crosses back from a thread and what drafting needs. */
 export function summaryOf(d: ExtractedDocument): ExtractedDocument {
   const { embedded: _e, ...rest } = d;
@@ -57,16 +63,16 @@ function renamed(s: SegmentedDocument, from: string, to: string): SegmentedDocum
  * Analyses `doc` with `rules` as at `review`. `previous` (kept from an earlier analysis of the
  * same bytes at the same review date) saves segmenting, indexing and every rule evaluation it
  * already has; with it, `doc` may be just the file name. The returned `memo` is what to keep
- * for the next time, and `fresh` says whether it differs from `previous`.
+ * for the next time, and `fresh` says which of its halves differ from `previous`.
  */
-export function analyse(doc: ExtractedDocument | string, rules: Rule[], review: Date, previous?: AnalysisMemo): { analysis: DocumentAnalysis; memo: AnalysisMemo; fresh: boolean } {
+export function analyse(doc: ExtractedDocument | string, rules: Rule[], review: Date, previous?: AnalysisMemo): { analysis: DocumentAnalysis; memo: AnalysisMemo; fresh: Freshness } {
   const reusable = previous?.version === ANALYSIS_VERSION ? previous : undefined;
   const file = typeof doc === 'string' ? doc : doc.file;
   if (typeof doc === 'string' && !reusable) throw new Error(`no analysis of ${file} to start from`);
   const docs = typeof doc === 'string' ? reusable!.parts.map((p) => renamedDoc(p.doc, reusable!.file, file)) : withEmbedded(doc);
   const memo: AnalysisMemo = { version: ANALYSIS_VERSION, file, parts: [] };
   const timings = { segment: 0, match: 0 };
-  let fresh = !reusable || reusable.file !== file;
+  const fresh: Freshness = { passages: !reusable, rules: !reusable };
   const parts = docs.map((d, i): AnalysedPart => {
     const summary = summaryOf(d);
     if (d.status !== 'ok') { memo.parts.push({ doc: summary }); return { doc: summary }; }
@@ -84,7 +90,8 @@ export function analyse(doc: ExtractedDocument | string, rules: Rule[], review: 
     const passages = { ...segmented, paragraphs: [] };
     const keep = pruned(ctx.memo, rules);
     // what is kept changes when something was segmented or evaluated, or a rule came or went
-    if (!kept?.segmented || ctx.evaluated || [...keep.keys()].sort().join() !== keptKeys) fresh = true;
+    if (!kept?.segmented) fresh.passages = fresh.rules = true;
+    if (ctx.evaluated || [...keep.keys()].sort().join() !== keptKeys) fresh.rules = true;
     memo.parts.push({ doc: summary, segmented: passages, index: ctx.index, memo: keep });
     return { doc: summary, segmented: passages, hits: matched.map((m) => m.hits) };
   });

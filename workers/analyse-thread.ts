@@ -1,7 +1,10 @@
-// Worker-thread side of the embedded run and of rescore: for one document, find or make its
-// extraction (cached by content hash), then analyse it (segments and rule hits, cached with the
-// memo of rule results) and send back the analysis, without the document's raw text. Only paths,
-// hashes and results cross the thread boundary; nothing is logged.
+// One document's analysis, wherever it runs: in the embedded run's threads (this module is their
+// entry), in a queued extract job's sandboxed child (workers/processors-extract.ts), and per
+// force in the assessment from the caches (workers/assess-cached.ts: rescore's threads and the
+// queued assess job). Find or make the document's extraction (cached by content hash), analyse
+// it (segments and rule hits, cached with the memo of rule results) and return the analysis,
+// without the document's raw text. Only paths, hashes and results cross the thread boundary;
+// nothing is logged.
 import { isMainThread, workerData } from 'node:worker_threads';
 import { readFile } from 'node:fs/promises';
 import { extract, extractorId, sha256, type ExtractLimits } from '../pipeline/extract/index.js';
@@ -20,27 +23,35 @@ export interface AnalyseTask {
   path?: string;
   /** the content hash, when there is no path */
   sha256?: string;
-  /** a document that could not be read at all, standing in for the file (rescore) */
+  /** a document that could not be read at all, standing in for the file when neither cache has
+   * it (rescore; a queued document whose extract job failed for good) */
   unread?: ExtractedDocument;
   limits: ExtractLimits;
   /** the run's cache folder (cache/extract and cache/analysis under it) */
   cacheDir: string;
 }
 
+/** Where the document came from: extracted now, its cached extraction, its kept analysis, or the
+ * task's `unread` stand-in. */
+export type Source = 'now' | 'cache' | 'analysis-cache' | 'unread';
+
 export type AnalyseOutcome =
-  | { status: 'analysed'; sha256: string; analysis: DocumentAnalysis; extracted: 'cache' | 'now' | 'analysis-cache'; extractMs: number }
+  | { status: 'analysed'; sha256: string; analysis: DocumentAnalysis; extracted: Source; extractMs: number }
   | { status: 'missing'; sha256: string };
 
-/** One task, in whichever thread runs it. Exported for tests and the single-threaded path. */
-export async function runTask(task: AnalyseTask, setup: AnalyseSetup): Promise<AnalyseOutcome> {
+/** One task, in whichever thread or process runs it. `given` is the file's content when the
+ * caller has read it already (the queued extract job, which checks it against the hash the run
+ * was queued with); otherwise it is read from `task.path`, if any. Either way, the
+ * caches are written: the extraction, and the analysis with its memo of rule results. */
+export async function runTask(task: AnalyseTask, setup: AnalyseSetup, given?: Buffer): Promise<AnalyseOutcome> {
   const review = new Date(`${setup.reviewDate}T00:00:00Z`);
   const extracts = new ExtractCache(`${task.cacheDir}/extract`);
   const analyses = new AnalysisCache(`${task.cacheDir}/analysis`);
-  const bytes = task.path ? await readFile(task.path) : undefined;
+  const bytes = given ?? (task.path ? await readFile(task.path) : undefined);
   const sha = bytes ? sha256(bytes) : task.sha256!;
   const previous = analyses.get(sha, setup.reviewDate);
   let doc: ExtractedDocument | undefined;
-  let extracted: 'cache' | 'now' | 'analysis-cache' = 'analysis-cache';
+  let extracted: Source = 'analysis-cache';
   let extractMs = 0;
   // the kept analysis stands for the extraction only if it was made from the same extractor
   const usable = previous && (!bytes || previous.parts[0]?.doc.extractor === extractorId(task.limits)) ? previous : undefined;
@@ -48,7 +59,7 @@ export async function runTask(task: AnalyseTask, setup: AnalyseSetup): Promise<A
     doc = extracts.get(sha, task.file);
     if (doc && bytes && doc.extractor !== extractorId(task.limits)) doc = undefined; // other limits, or without OCR
     extracted = 'cache';
-    if (!doc && task.unread) doc = task.unread;
+    if (!doc && task.unread) { doc = task.unread; extracted = 'unread'; }
     if (!doc) {
       if (!bytes) return { status: 'missing', sha256: sha };
       const t0 = performance.now();
@@ -59,11 +70,12 @@ export async function runTask(task: AnalyseTask, setup: AnalyseSetup): Promise<A
     }
   }
   const { analysis, memo, fresh } = analyse(doc ?? task.file, setup.rules, review, usable);
-  if (fresh && memo.parts[0]?.doc.extractor !== 'none') analyses.put(sha, setup.reviewDate, memo);
+  if (memo.parts[0]?.doc.extractor !== 'none') analyses.put(sha, setup.reviewDate, memo, fresh);
   return { status: 'analysed', sha256: sha, analysis, extracted, extractMs };
 }
 
-if (!isMainThread && workerData?.setup) {
+// the thread's entry only when the pool started it on this module (assess-thread imports it too)
+if (!isMainThread && workerData?.entry === import.meta.url) {
   const setup = workerData.setup as AnalyseSetup;
   threadServe((task: AnalyseTask) => runTask(task, setup));
 }

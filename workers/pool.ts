@@ -25,6 +25,13 @@ export class ThreadPool<I, O> {
     this.size = Math.max(1, size);
   }
 
+  /** Starts every thread now, so their modules load while the caller prepares the first tasks
+   * (threads otherwise start with the first tasks). */
+  warm(): this {
+    while (!this.closed && this.threads.size < this.size) this.spawn();
+    return this;
+  }
+
   run(input: I): Promise<O> {
     return new Promise((resolve, reject) => {
       this.queue.push({ id: this.next++, input, resolve, reject });

@@ -1,27 +1,28 @@
-// The extract job: one document, by reference. Reads the file, extracts it (or finds it in the
-// run's content-hash cache) and writes the result to that cache; returns a small summary.
+// The extract job: one document, by reference. Reads the file, then extracts and analyses it as
+// an embedded run's thread does (runTask: segments and rule hits with the run's rules, as at its
+// review date), writing both to the run's content-hash caches (`<out>/cache/extract/` and
+// `<out>/cache/analysis/`), or finds them there; returns a small summary. The force's assess job
+// then only judges, from the analysis cache.
 // - A document that cannot be read for good (corrupt, unsupported, over a limit) is data:
 //   `extract` gives it a status and a note, which are cached and reach findings.json.
 // - A file that cannot be opened right now (a share that went away, a permission being fixed)
 //   throws, and BullMQ retries it with exponential back-off.
 // - A file whose content changed since the run was queued, or a worker running another
-//   extractor version, fails at once (UnrecoverableError): retrying cannot help.
+//   extractor version, or rules other than the run's, fails at once (UnrecoverableError):
+//   retrying cannot help.
 import { readFile } from 'node:fs/promises';
 import { UnrecoverableError } from 'bullmq';
-import { DEFAULT_LIMITS, EXTRACTOR_VERSION, extract, extractorId, sha256, type ExtractLimits } from '../pipeline/extract/index.js';
-import type { ExtractedDocument } from '../pipeline/schemas.js';
-import { ExtractCache } from './cache.js';
-import { extractCacheDir, type ExtractJob, type ExtractSummary } from './processors-jobs.js';
+import { DEFAULT_LIMITS, EXTRACTOR_VERSION, sha256, type ExtractLimits } from '../pipeline/extract/index.js';
+import { runTask } from './analyse-thread.js';
+import { cacheDir, type ExtractJob, type ExtractSummary } from './processors-jobs.js';
+import { rulesetFor } from './processors-rules.js';
 
 export async function processExtract(job: ExtractJob): Promise<ExtractSummary> {
   if (job.extractor !== EXTRACTOR_VERSION) {
     throw new UnrecoverableError(`this worker runs extractor ${EXTRACTOR_VERSION} but the run was queued with ${job.extractor}; update the workers (or the machine that queued the run) so both run the same version`);
   }
   const limits = { ...DEFAULT_LIMITS, ...job.limits } as ExtractLimits;
-  const cache = new ExtractCache(extractCacheDir(job.out));
-  const hit = cache.get(job.sha256, job.file);
-  // as in the embedded mode: an extraction made under other limits (or without OCR) is redone
-  if (hit && hit.extractor === extractorId(limits)) return summary(hit, true);
+  const ruleset = rulesetFor(job.rulesDir, job.rulesetVersion);
   let bytes: Buffer;
   try {
     bytes = await readFile(job.path);
@@ -32,11 +33,10 @@ export async function processExtract(job: ExtractJob): Promise<ExtractSummary> {
   if (found !== job.sha256) {
     throw new UnrecoverableError(`${job.force}/${job.file} changed after the run was queued (sha256 ${job.sha256.slice(0, 12)}… then, ${found.slice(0, 12)}… now); run again to assess the file as it is now`);
   }
-  const doc = await extract({ file: job.file, bytes }, limits);
-  cache.put(doc);
-  return summary(doc, false);
-}
-
-function summary(doc: ExtractedDocument, cached: boolean): ExtractSummary {
-  return { sha256: doc.sha256, status: doc.status, format: doc.format, ...(doc.pages === undefined ? {} : { pages: doc.pages }), cached };
+  // as in the embedded mode: an extraction or analysis made under other limits (or without OCR)
+  // is redone, and rules the kept analysis has not seen are evaluated and kept
+  const r = await runTask({ file: job.file, limits, cacheDir: cacheDir(job.out) }, { rules: ruleset.rules, reviewDate: job.reviewDate }, bytes);
+  if (r.status !== 'analysed') throw new Error(`${job.force}/${job.file} was read but not analysed`); // runTask always analyses bytes it is given
+  const doc = r.analysis.parts[0].doc;
+  return { sha256: found, status: doc.status, format: doc.format, ...(doc.pages === undefined ? {} : { pages: doc.pages }), cached: r.extracted !== 'now' };
 }

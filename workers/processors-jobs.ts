@@ -15,16 +15,18 @@ export type DocumentRef = z.infer<typeof DocumentRef>;
 export const ForceRef = z.object({ slug: z.string(), name: z.string(), warnings: z.array(z.string()), documents: z.array(DocumentRef) });
 export type ForceRef = z.infer<typeof ForceRef>;
 
-/** One document to extract. `path` must be the same on every worker (a shared volume). */
-export const ExtractJob = z.object({
-  run: z.string(),
+/** What every job of a run needs: its folder, and the review date and rules it was queued with. */
+const RunRef = z.object({ run: z.string(), out: z.string(), reviewDate: z.string(), rulesDir: z.string(), rulesetVersion: z.string() });
+
+/** One document to extract and analyse (with the run's rules, as at its review date). `path`
+ * must be the same on every worker (a shared volume). */
+export const ExtractJob = RunRef.extend({
   force: z.string(),
   file: z.string(),
   path: z.string(),
   sha256: Sha256,
   /** EXTRACTOR_VERSION of the process that queued the run; a worker with another one refuses. */
   extractor: z.string(),
-  out: z.string(),
   /** ExtractLimits as given to the run; unknown keys are kept so readers added later see theirs. */
   limits: z.record(z.string(), z.union([z.number(), z.boolean()])),
 });
@@ -32,9 +34,6 @@ export type ExtractJob = z.infer<typeof ExtractJob>;
 
 export const ExtractSummary = z.object({ sha256: Sha256, status: DocStatus, format: z.string(), pages: z.number().optional(), cached: z.boolean() });
 export type ExtractSummary = z.infer<typeof ExtractSummary>;
-
-/** What assess and overview need to load the same ruleset the run was queued with. */
-const RunRef = z.object({ run: z.string(), out: z.string(), reviewDate: z.string(), rulesDir: z.string(), rulesetVersion: z.string() });
 
 export const AssessJob = RunRef.extend({ force: ForceRef });
 export type AssessJob = z.infer<typeof AssessJob>;
@@ -63,6 +62,7 @@ export function sha(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-export const extractCacheDir = (out: string) => join(out, 'cache', 'extract');
+/** The run's caches (extract/ and analysis/ under it), shared by every worker. */
+export const cacheDir = (out: string) => join(out, 'cache');
 /** Each force's assessment of one run, written by its assess job and read by the overview. */
 export const assessmentPath = (out: string, run: string, force: string) => join(out, 'cache', 'assess', run, `${key(force)}.json`);

@@ -1,24 +1,24 @@
-// The assess and overview jobs: thin adapters around pipeline/assess.ts and reports/write.ts,
-// so a queued run writes exactly what an embedded run writes.
-// - assess (one per force) waits for its documents' extract jobs, reads their results from the
-//   run's content-hash cache, assesses the force and writes the assessment beside the cache;
+// The assess and overview jobs: thin adapters around workers/assess-cached.ts and
+// reports/write.ts, so a queued run writes exactly what an embedded run writes.
+// - assess (one per force) waits for its documents' extract jobs, whose children extracted and
+//   analysed each document into the run's content-hash caches; it reads the analyses (passages
+//   and rule hits, not the text), judges the force and writes the assessment beside the caches;
 // - overview (one per run) waits for every force and writes findings.json, letters, overview,
 //   triage page and run.json with `writeOutputs`.
 // Both run in the worker's own process: they take milliseconds to a few seconds, well inside a
 // job's lock. Each returns a small summary; quotes and text stay on the run's disk.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { UnrecoverableError, WaitingChildrenError, type Job } from 'bullmq';
-import { assessForce } from '../pipeline/assess.js';
-import { loadRuleset, RuleErrors, type Ruleset } from '../pipeline/rules/load.js';
+import { WaitingChildrenError, type Job } from 'bullmq';
 import { ForceAssessment, type ExtractedDocument } from '../pipeline/schemas.js';
 import { writeOutputs } from '../reports/write.js';
-import { ExtractCache } from './cache.js';
-import type { RunManifest } from './run.js';
+import { assessCached } from './assess-cached.js';
+import type { RunManifest } from './manifest.js';
 import {
-  AssessJob, AssessSummary, ExtractSummary, OverviewJob, assessmentPath, extractCacheDir,
+  AssessJob, AssessSummary, ExtractSummary, OverviewJob, assessmentPath, cacheDir,
   type DocumentRef, type OverviewSummary,
 } from './processors-jobs.js';
+import { rulesetFor } from './processors-rules.js';
 
 /** A job whose children are not all done yet (it was retried by hand before them) goes back
  * to waiting for them instead of running on partial results. */
@@ -35,20 +35,17 @@ export async function processAssess(job: Job, token?: string): Promise<AssessSum
   // An extract job that failed for good (after its retries) does not hold up its force: the
   // document is listed as unreadable with the reason, and the failed job is kept for `jobs retry`.
   const failures = new Map(Object.entries(await job.getIgnoredChildrenFailures()).map(([key, reason]) => [key.split(':').pop()!.split('.')[1], reason]));
-  const cache = new ExtractCache(extractCacheDir(data.out));
-  let incomplete = 0;
-  const documents = data.force.documents.map((d) => {
-    const doc = cache.get(d.sha256, d.file);
-    if (doc) return doc;
-    const reason = failures.get(d.sha256);
-    if (reason === undefined) throw new Error(`the extraction of ${data.force.slug}/${d.file} is not in ${extractCacheDir(data.out)}; every worker must see the run folder at that same path`);
-    incomplete++;
-    return notRead(d, reason);
-  });
-  const { assessment } = assessForce({ slug: data.force.slug, name: data.force.name, documents, warnings: data.force.warnings }, ruleset, data.reviewDate);
+  const { assessment, missing, unread } = await assessCached({
+    slug: data.force.slug, name: data.force.name, warnings: data.force.warnings, cacheDir: cacheDir(data.out),
+    documents: data.force.documents.map((d) => {
+      const reason = failures.get(d.sha256);
+      return { ...d, unread: reason === undefined ? undefined : notRead(d, reason) };
+    }),
+  }, { ruleset, reviewDate: data.reviewDate });
+  if (missing.length) throw new Error(`the analysis of ${data.force.slug}/${missing[0]} is not in ${cacheDir(data.out)}; every worker must see the run folder at that same path`);
   writeJson(assessmentPath(data.out, data.run, data.force.slug), assessment);
   const cached = data.force.documents.filter((d) => cachedShas.has(d.sha256)).length;
-  return { force: data.force.slug, category: assessment.category, documents: documents.length, cached, incomplete };
+  return { force: data.force.slug, category: assessment.category, documents: data.force.documents.length, cached, incomplete: unread };
 }
 
 export async function processOverview(job: Job, token?: string): Promise<OverviewSummary> {
@@ -72,25 +69,6 @@ export async function processOverview(job: Job, token?: string): Promise<Overvie
   await writeOutputs(data.out, assessments, data.reviewDate, ruleset, manifest);
   const sum = (k: 'documents' | 'cached' | 'incomplete') => summaries.reduce((a, s) => a + s[k], 0);
   return { forces: data.forces.length, documents: sum('documents'), cached: sum('cached'), incomplete: sum('incomplete') };
-}
-
-// Rule sets by folder, loaded once per worker process. The run names the version it was queued
-// with; if the folder now holds other rules, assessing with them would mix two rule sets in one
-// run, so the job fails at once and says so.
-const rulesets = new Map<string, Ruleset>();
-function rulesetFor(dir: string, version: string): Ruleset {
-  const known = rulesets.get(dir);
-  if (known?.version === version) return known;
-  let loaded: Ruleset;
-  try {
-    loaded = loadRuleset(dir);
-  } catch (err) {
-    if (err instanceof RuleErrors) throw new UnrecoverableError(`the rules in ${dir} no longer load (${err.errors.length} problems; \`plan-assessor rules check\` lists them); fix them and run again`);
-    throw err;
-  }
-  rulesets.set(dir, loaded);
-  if (loaded.version !== version) throw new UnrecoverableError(`the rules in ${dir} changed after the run was queued (${version} then, ${loaded.version} now); run again to assess with the rules as they are now`);
-  return loaded;
 }
 
 function notRead(d: DocumentRef, reason: string): ExtractedDocument {

@@ -3,9 +3,14 @@
 //
 //   overview (one per run) ─waits on─▶ assess (one per force) ─waits on─▶ extract (one per document)
 //
+// An extract job, in a child process of the worker, extracts and analyses its document (as an
+// embedded run's thread does) into the run's caches; the assess job judges the force from the
+// analyses; the overview job writes the outputs.
+//
 // Contracts:
-// - Same outputs as the embedded mode: the processors reuse `assessForce` and `writeOutputs`, and
-//   read extractions from the same content-hash cache (`<out>/cache/extract/`).
+// - Same outputs as the embedded mode: the processors reuse `runTask` (workers/analyse-thread.ts),
+//   `assessAnalysed` and `writeOutputs`, and the same content-hash caches (`<out>/cache/extract/`
+//   and `<out>/cache/analysis/`).
 // - Idempotent: a run's id hashes its inputs (files' sha256, rules version, review date, limits,
 //   extractor version, output folder), and job ids derive from it; queuing the same run again
 //   attaches to it. A finished run that left documents unread, or failed, is queued afresh; its
@@ -71,7 +76,7 @@ export class RunFailed extends Error {
 // ---------------------------------------------------------------------------------------------
 // Planning: discover the drop and hash every file. Pure apart from reading the files.
 
-export interface PlannedDocument { file: string; path: string; sha256: string }
+export interface PlannedDocument { file: string; path: string; sha256: string; bytes: number }
 export interface RunPlan {
   run: string;
   out: string;
@@ -88,7 +93,7 @@ export function planRun(opts: Pick<RunOptions, 'submissions' | 'out' | 'reviewDa
   const limits = { ...(opts.limits ?? DEFAULT_LIMITS) } as unknown as Record<string, number | boolean>;
   const planned = forces.map((f) => ({
     slug: f.slug, name: f.name, warnings: f.warnings,
-    documents: f.files.map((x) => ({ file: x.file, path: x.path, sha256: sha256(readFileSync(x.path)) })),
+    documents: f.files.map((x) => { const bytes = readFileSync(x.path); return { file: x.file, path: x.path, sha256: sha256(bytes), bytes: bytes.length }; }),
   }));
   const base = { out: resolve(opts.out), reviewDate: opts.reviewDate, rulesDir: opts.ruleset.dir, rulesetVersion: opts.ruleset.version, limits, warnings };
   const run = sha(JSON.stringify({ v: 1, extractor: EXTRACTOR_VERSION, ...base, forces: planned })).slice(0, 16);
@@ -97,7 +102,10 @@ export function planRun(opts: Pick<RunOptions, 'submissions' | 'out' | 'reviewDa
 
 const documentCount = (plan: RunPlan) => plan.forces.reduce((a, f) => a + f.documents.length, 0);
 
-/** The run as a BullMQ flow. Documents with the same content within a force share one job. */
+/** The run as a BullMQ flow. Documents with the same content within a force share one job.
+ * Extract jobs are taken largest file first, whatever their force: the long documents start
+ * early and the short ones fill in at the end, so workers finish together instead of one
+ * working alone through a 400-page PDF while the others wait. */
 export function flowOf(plan: RunPlan, retry: RetryPolicy = DEFAULT_RETRY): FlowJob {
   const keep: JobsOptions = {
     removeOnComplete: { age: 7 * 24 * 3600 }, // a week: re-running the same drop attaches to it
@@ -108,6 +116,7 @@ export function flowOf(plan: RunPlan, retry: RetryPolicy = DEFAULT_RETRY): FlowJ
   const ref = { run: plan.run, out: plan.out, reviewDate: plan.reviewDate, rulesDir: plan.rulesDir, rulesetVersion: plan.rulesetVersion };
   const forces: ForceRef[] = plan.forces.map((f) => ({ slug: f.slug, name: f.name, warnings: f.warnings, documents: f.documents.map((d) => ({ file: d.file, sha256: d.sha256 })) }));
   const overview: OverviewJob = { ...ref, warnings: plan.warnings, forces };
+  const priority = extractPriorities(plan);
   return {
     name: `overview ${plan.out}`, queueName: QUEUE_NAMES.overview, data: overview, opts: { ...keep, jobId: jobIds.overview(plan.run) },
     children: plan.forces.map((f, i) => {
@@ -119,17 +128,25 @@ export function flowOf(plan: RunPlan, retry: RetryPolicy = DEFAULT_RETRY): FlowJ
         // a force that cannot be assessed fails the run: its findings would be missing
         opts: { ...keep, jobId: jobIds.assess(plan.run, f.slug), failParentOnFailure: true },
         children: unique.map((d) => {
-          const extract: ExtractJob = { run: plan.run, force: f.slug, file: d.file, path: d.path, sha256: d.sha256, extractor: EXTRACTOR_VERSION, out: plan.out, limits: plan.limits };
+          const extract: ExtractJob = { ...ref, force: f.slug, file: d.file, path: d.path, sha256: d.sha256, extractor: EXTRACTOR_VERSION, limits: plan.limits };
           return {
             name: `extract ${f.slug}/${d.file}`, queueName: QUEUE_NAMES.extract, data: extract,
             // a document that still fails after its retries does not hold up its force; it is
             // listed as unreadable with the reason, and the failed job is kept
-            opts: { ...keep, jobId: jobIds.extract(plan.run, f.slug, d.sha256, EXTRACTOR_VERSION), ignoreDependencyOnFailure: true },
+            opts: { ...keep, jobId: jobIds.extract(plan.run, f.slug, d.sha256, EXTRACTOR_VERSION), ignoreDependencyOnFailure: true, priority: priority(d) },
           };
         }),
       };
     }),
   };
+}
+
+/** BullMQ priorities (1 is taken first) by file size, largest first; equal sizes keep the
+ * plan's order. */
+function extractPriorities(plan: RunPlan): (d: PlannedDocument) => number {
+  const bySize = plan.forces.flatMap((f) => f.documents).sort((a, b) => b.bytes - a.bytes);
+  const rank = new Map<PlannedDocument, number>(bySize.map((d, i) => [d, i + 1]));
+  return (d) => rank.get(d)!;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -292,13 +309,14 @@ export interface WorkerHostOptions extends QueueTarget {
 export interface WorkerHost { workers: Worker[]; close(): Promise<void> }
 
 /** The sandboxed extract processor: the .ts source under tsx (its children get tsx's loader,
- * which vitest's do not have on their own), the compiled .js from dist/. */
-function sandboxed(): { file: string; execArgv?: string[] } {
+ * which vitest's do not have on their own), the compiled .js from dist/. Its children may call
+ * gc() (processors-sandbox.ts: after a long document). */
+function sandboxed(): { file: string; execArgv: string[] } {
   const ts = import.meta.url.endsWith('.ts');
   const file = fileURLToPath(new URL(`./processors-sandbox${ts ? '.ts' : '.js'}`, import.meta.url));
-  if (!ts || process.execArgv.some((a) => a.includes('tsx'))) return { file };
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  return { file, execArgv: [...process.execArgv, '--import', tsx] };
+  const execArgv = [...process.execArgv, '--expose-gc'];
+  if (ts && !process.execArgv.some((a) => a.includes('tsx'))) execArgv.push('--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href);
+  return { file, execArgv };
 }
 
 export async function startWorkers(opts: WorkerHostOptions): Promise<WorkerHost> {
@@ -313,7 +331,7 @@ export async function startWorkers(opts: WorkerHostOptions): Promise<WorkerHost>
   };
   const { file, execArgv } = sandboxed();
   const workers = [
-    new Worker(QUEUE_NAMES.extract, file, { ...common, concurrency: opts.concurrency ?? availableParallelism(), useWorkerThreads: false, ...(execArgv ? { workerForkOptions: { execArgv } } : {}) }),
+    new Worker(QUEUE_NAMES.extract, file, { ...common, concurrency: opts.concurrency ?? availableParallelism(), useWorkerThreads: false, workerForkOptions: { execArgv } }),
     new Worker(QUEUE_NAMES.assess, processAssess, { ...common, concurrency: 1 }),
     new Worker(QUEUE_NAMES.overview, processOverview, { ...common, concurrency: 1 }),
   ];

@@ -3,16 +3,15 @@
 // submitted document. Writes the same outputs as a run (reports/write.ts) and `changes.json`:
 // every verdict that moved, with the rules behind the move, so a reviewer sees what a rule
 // change did before anyone reads a letter built on it.
-import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { assessAnalysed, type ForceResult } from '../pipeline/assess.js';
-import type { DocumentAnalysis } from '../pipeline/analyse.js';
-import { DEFAULT_LIMITS } from '../pipeline/extract/index.js';
 import type { Ruleset } from '../pipeline/rules/load.js';
 import { Findings, ITEMS, Item, type DocumentSummary, type ExtractedDocument } from '../pipeline/schemas.js';
-import { writeOutputs } from '../reports/write.js';
-import { analysePool, readManifest, type RunManifest } from './run.js';
+import { letterFiles, writeOutputs, type LetterFiles } from '../reports/write.js';
+import { readManifest, type RunManifest } from './manifest.js';
+import type { AssessSetup, Exclusions, ForceOutcome, ForceTask } from './assess-cached.js';
+import { ThreadPool } from './pool.js';
 
 export const VerdictChange = z.object({
   force: z.string(),
@@ -69,46 +68,79 @@ export async function rescoreRun(opts: RescoreOptions): Promise<RescoreResult> {
   const runDir = resolve(opts.runDir);
   const out = resolve(opts.out ?? runDir);
   const t0 = performance.now();
-  const { manifest, previous } = readRun(runDir);
-  const summaries = new Map(previous.forces.map((f) => [f.force, new Map(f.documents.map((d) => [d.file, d]))]));
+  const manifest = readRunManifest(runDir);
   const cacheDir = join(runDir, 'cache');
-  const pool = analysePool({ rules: opts.ruleset.rules, reviewDate: manifest.reviewDate }, opts.threads);
-  const missing: string[] = [];
-  let results: ForceResult[];
-  const t1 = performance.now();
+  // Each force is assessed in a thread, where its passages are read from the cache, so only
+  // its assessment and exclusions come back (not the hundreds of thousands of passages). The
+  // threads start now, loading their modules while this one reads the previous findings.
+  const pool = assessPool({ ruleset: opts.ruleset, reviewDate: manifest.reviewDate }, opts.threads).warm();
+  let previous: Findings;
+  let outcomes: ForceOutcome[];
+  const letters = new Map<string, Promise<LetterFiles>>();
+  let t1 = t0;
   try {
+    previous = readFindings(runDir);
+    const summaries = new Map(previous.forces.map((f) => [f.force, new Map(f.documents.map((d) => [d.file, d]))]));
+    t1 = performance.now();
     // each document from its kept analysis (re-evaluating only changed rules), else from its
-    // cached extraction; a document that was never read stands as the summary that says why
-    results = await Promise.all(manifest.forces.map(async (force) => {
-      const analyses = await Promise.all(force.documents.map(async (d) => {
-        const unread = unreadDocument(summaries.get(force.slug)?.get(d.file), d);
-        const r = await pool.run({ file: d.file, sha256: d.sha256, unread, limits: DEFAULT_LIMITS, cacheDir });
-        if (r.status !== 'analysed') { missing.push(`${force.slug}/${d.file}`); return undefined; }
-        return r.analysis;
-      }));
-      return assessAnalysed({ slug: force.slug, name: force.name, warnings: force.warnings, analyses: analyses.filter((a): a is DocumentAnalysis => a !== undefined) }, opts.ruleset);
+    // cached extraction; a document that was never read stands as the summary that says why.
+    // The largest forces go first, so the threads finish together; each force's letter is
+    // made here while the threads go on with the others.
+    const bytes = keptBytes(join(cacheDir, 'analysis'));
+    const size = (f: RunManifest['forces'][number]) => f.documents.reduce((a, d) => a + (bytes.get(d.sha256) ?? 0), 0);
+    const order = manifest.forces.map((f, i) => ({ i, size: size(f) })).sort((a, b) => b.size - a.size || a.i - b.i);
+    outcomes = new Array(manifest.forces.length);
+    await Promise.all(order.map(async ({ i }) => {
+      const force = manifest.forces[i];
+      const o = await pool.run({
+        slug: force.slug, name: force.name, warnings: force.warnings, cacheDir,
+        documents: force.documents.map((d) => ({ ...d, unread: unreadDocument(summaries.get(force.slug)?.get(d.file), d) })),
+      });
+      outcomes[i] = o;
+      const letter = letterFiles(o.assessment, manifest.reviewDate, opts.ruleset.letter);
+      letter.catch(() => {}); // a failure is thrown where writeOutputs awaits it
+      letters.set(o.assessment.force, letter);
     }));
   } finally {
     await pool.close();
   }
+  const missing = outcomes.flatMap((o, i) => o.missing.map((f) => `${manifest.forces[i].slug}/${f}`)).sort();
   if (missing.length) {
-    missing.sort();
     throw new RescoreError(`${runDir} has no cached extraction of ${missing.length} document${missing.length === 1 ? '' : 's'} (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}), so it cannot be rescored without reading them again. Run \`plan-assessor run\` on the submissions instead (it reuses what is cached).`);
   }
   const t2 = performance.now();
   if (out !== runDir) linkTree(cacheDir, join(out, 'cache'));
-  const findings = await writeOutputs(out, results.map((r) => r.assessment), manifest.reviewDate, opts.ruleset, { ...manifest, rulesDir: opts.ruleset.dir });
+  const findings = await writeOutputs(out, outcomes.map((o) => o.assessment), manifest.reviewDate, opts.ruleset, { ...manifest, rulesDir: opts.ruleset.dir }, letters);
   const changes: Changes = {
     schemaVersion: 1,
     reviewDate: manifest.reviewDate,
     rulesetVersion: { from: previous.rulesetVersion, to: findings.rulesetVersion },
     forces: findings.forces.length,
-    changed: diffFindings(previous, findings, results),
+    changed: diffFindings(previous, findings, Object.fromEntries(outcomes.map((o, i) => [manifest.forces[i].slug, o.excluded]))),
   };
   writeFileSync(join(out, 'changes.json'), `${JSON.stringify(changes, null, 2)}\n`);
   const t3 = performance.now();
   const documents = manifest.forces.reduce((a, f) => a + f.documents.length, 0);
   return { previous, findings, changes, manifest, documents, timings: { load: t1 - t0, assess: t2 - t1, write: t3 - t2 } };
+}
+
+/** The thread pool that assesses whole forces from a run's caches. */
+function assessPool(setup: AssessSetup, threads?: number): ThreadPool<ForceTask, ForceOutcome> {
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js'; // tsx in development, dist in production
+  return new ThreadPool<ForceTask, ForceOutcome>(new URL(`./assess-thread${ext}`, import.meta.url), threads, setup);
+}
+
+/** Bytes of the run's kept analyses by content hash (their file names start with it): roughly
+ * what assessing each document from them costs. */
+function keptBytes(dir: string): Map<string, number> {
+  const out = new Map<string, number>();
+  let names: string[] = [];
+  try { names = readdirSync(dir); } catch { /* no analyses kept: every force costs the same */ }
+  for (const name of names) {
+    const sha = name.split('.')[0];
+    try { out.set(sha, (out.get(sha) ?? 0) + statSync(join(dir, name)).size); } catch { /* gone meanwhile */ }
+  }
+  return out;
 }
 
 /** The run's caches for the new run folder: hard links where the file system allows (cache
@@ -124,13 +156,17 @@ function linkTree(from: string, to: string): void {
   }
 }
 
-function readRun(runDir: string): { manifest: RunManifest; previous: Findings } {
+function readRunManifest(runDir: string): RunManifest {
   for (const f of ['run.json', 'findings.json']) {
     if (!existsSync(join(runDir, f))) throw new RescoreError(`${runDir} is not a run folder: it has no ${f}. Give the --out folder of a previous \`plan-assessor run\`.`);
   }
+  return readManifest(runDir);
+}
+
+function readFindings(runDir: string): Findings {
   const parsed = Findings.safeParse(JSON.parse(readFileSync(join(runDir, 'findings.json'), 'utf8')));
   if (!parsed.success) throw new RescoreError(`${join(runDir, 'findings.json')} is not a findings file this version can read (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}).`);
-  return { manifest: readManifest(runDir), previous: parsed.data };
+  return parsed.data;
 }
 
 /** A document that was not read (unreadable, unsupported, needs OCR) has no cached text; the
@@ -143,11 +179,10 @@ function unreadDocument(summary: DocumentSummary | undefined, ref: { file: strin
 const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 /** Every verdict that differs between two findings of the same forces, with the rules behind
- * each change. `results` (the new run's judgements) names exclude rules that set aside a
- * passage that decided the old verdict. */
-export function diffFindings(previous: Findings, next: Findings, results: ForceResult[] = []): VerdictChange[] {
+ * each change. `excluded` (per force, what the new run's exclude rules set aside) names exclude
+ * rules that set aside a passage that decided the old verdict. */
+export function diffFindings(previous: Findings, next: Findings, excluded: Record<string, Exclusions> = {}): VerdictChange[] {
   const out: VerdictChange[] = [];
-  const judged = new Map(results.map((r) => [r.assessment.force, r.judgements]));
   for (const f of next.forces) {
     const old = previous.forces.find((p) => p.force === f.force);
     if (!old) continue;
@@ -160,9 +195,9 @@ export function diffFindings(previous: Findings, next: Findings, results: ForceR
       const before = a.evidence[0]?.ruleIds ?? [];
       const after = b.evidence[0]?.ruleIds ?? [];
       const oldQuotes = new Set(a.evidence.map((e) => norm(e.quote)));
-      const excludedBy = (judged.get(f.force)?.[item].excluded ?? [])
-        .filter((x) => oldQuotes.has(norm(x.segment.text)))
-        .flatMap((x) => x.rules.map((r) => r.id));
+      const excludedBy = (excluded[f.force]?.[item] ?? [])
+        .filter((x) => oldQuotes.has(norm(x.text)))
+        .flatMap((x) => x.rules);
       const diff = [...after.filter((r) => !before.includes(r)), ...before.filter((r) => !after.includes(r)), ...excludedBy];
       const e = b.evidence[0];
       out.push({

@@ -1,6 +1,6 @@
 // The embedded runner: discover → extract (thread pool, cached by content hash) → assess each
 // force → write the outputs. The queued mode (workers/queue.ts) runs the same processors.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExtractedDocument, Findings } from '../pipeline/schemas.js';
 import { sha256, DEFAULT_LIMITS, type ExtractLimits } from '../pipeline/extract/index.js';
@@ -11,6 +11,7 @@ import { discover, type SubmittedForce } from './discover.js';
 import { ThreadPool } from './pool.js';
 import type { AnalyseOutcome, AnalyseSetup, AnalyseTask } from './analyse-thread.js';
 import { writeOutputs } from '../reports/write.js';
+import type { RunManifest } from './manifest.js';
 
 export interface RunOptions {
   submissions: string;
@@ -20,13 +21,6 @@ export interface RunOptions {
   limits?: ExtractLimits;
   threads?: number;
   onProgress?: (done: number, total: number, what: string) => void;
-}
-
-export interface RunManifest {
-  reviewDate: string;
-  rulesDir: string;
-  forces: { slug: string; name: string; warnings: string[]; documents: { file: string; sha256: string }[] }[];
-  warnings: string[];
 }
 
 export interface RunResult { findings: Findings; results: ForceResult[]; timings: Record<string, number>; cachedDocuments: number }
@@ -106,11 +100,3 @@ function manifestOf(forces: SubmittedForce[], shas: string[][], opts: RunOptions
   };
 }
 
-export function readManifest(runDir: string): RunManifest {
-  return JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as RunManifest;
-}
-
-export function writeManifest(runDir: string, m: RunManifest): void {
-  mkdirSync(runDir, { recursive: true });
-  writeFileSync(join(runDir, 'run.json'), `${JSON.stringify(m, null, 2)}\n`);
-}

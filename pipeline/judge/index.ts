@@ -173,6 +173,7 @@ function judgeItem(item: Item, matched: MatchedSegment[], ruleset: Ruleset, byId
   let lastCounted = -1;
 
   matched.forEach((m, i) => {
+    if (!m.hits.length) return; // most passages: no evidence and no hint, so nothing to weigh
     let ev = m.hits.filter((h) => h.item === item && h.role === 'evidence');
     let continues: Segment | undefined;
     let hits = m.hits;
@@ -219,8 +220,9 @@ function judgeItem(item: Item, matched: MatchedSegment[], ruleset: Ruleset, byId
 
   // passages that touch the topic without being evidence: a "no information" verdict that
   // has them is less certain, and the inspector is told where to look
-  const hints = matched.filter((m) => !used.has(m.segment) && !excluded.some((e) => e.segment === m.segment) &&
-    m.hits.some((h) => h.item === item && h.role === 'hint')).map((m) => m.segment);
+  // (the hint test first: it rules out nearly every passage before the search of `excluded`)
+  const hints = matched.filter((m) => m.hits.some((h) => h.item === item && h.role === 'hint') &&
+    !used.has(m.segment) && !excluded.some((e) => e.segment === m.segment)).map((m) => m.segment);
   nearMisses += hints.length;
   candidates.sort((a, b) => LEVEL[b.stage] - LEVEL[a.stage] || b.relevance - a.relevance || (b.cues.length ? 1 : 0) - (a.cues.length ? 1 : 0));
   // a part in place does not make the whole so when another passage says, more plainly, that
