@@ -1,6 +1,6 @@
 // Writes every output of a run into its folder: findings.json, findings.csv, overview.md,
 // letters/<force>.md and .docx, index.html, and run.json (what rescore needs).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Findings, ForceAssessment } from '../pipeline/schemas.js';
 import type { Ruleset } from '../pipeline/rules/load.js';
@@ -12,10 +12,20 @@ import { writeManifest, type RunManifest } from '../workers/manifest.js';
 
 export interface LetterFiles { md: string; docx: Buffer }
 
-/** One force's letter, as Markdown and Word. */
-export async function letterFiles(f: ForceAssessment, reviewDate: string, wording: Ruleset['letter']): Promise<LetterFiles> {
+/** One force's letter, as Markdown and Word. When the run folder `previous` holds a letter to
+ * the force with the same Markdown, it is the same letter (the Markdown has every word and its
+ * style: subject, headings, quotes), and its Word file is taken as it is rather than made again
+ * (which costs more than judging a small force). */
+export async function letterFiles(f: ForceAssessment, reviewDate: string, wording: Ruleset['letter'], previous?: string): Promise<LetterFiles> {
   const letter = letterFor(f, reviewDate, wording);
-  return { md: letterMarkdown(letter, f.name), docx: await letterDocx(letter, f.name) };
+  const md = letterMarkdown(letter, f.name);
+  if (previous) {
+    const at = (ext: string) => join(previous, 'letters', `${f.force}.${ext}`);
+    try {
+      if (readFileSync(at('md'), 'utf8') === md) return { md, docx: readFileSync(at('docx')) };
+    } catch { /* no such letter: made below */ }
+  }
+  return { md, docx: await letterDocx(letter, f.name) };
 }
 
 /** `letters` may hold forces' letters made already (by `letterFiles`, with the same review date

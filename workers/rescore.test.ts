@@ -50,6 +50,8 @@ describe('rescoreRun', () => {
     expect(r.documents).toBe(previous.forces.reduce((a, f) => a + f.documents.length, 0));
     expect(readFileSync(join(out, 'findings.json'), 'utf8')).toBe(readFileSync(join(run, 'findings.json'), 'utf8'));
     for (const f of ['findings.csv', 'overview.md', 'index.html', 'run.json', 'changes.json', 'letters/dorset.md', 'letters/dorset.docx']) expect(existsSync(join(out, f)), f).toBe(true);
+    // an unchanged letter is the run's own Word file, not one made again
+    expect(readFileSync(join(out, 'letters', 'dorset.docx')).equals(readFileSync(join(run, 'letters', 'dorset.docx')))).toBe(true);
   });
 
   it('after a rule is added, reports the verdict it moved and the rules behind the move', async () => {
@@ -70,6 +72,9 @@ describe('rescoreRun', () => {
     expect(Changes.parse(JSON.parse(readFileSync(join(out, 'changes.json'), 'utf8')))).toEqual(r.changes);
     expect(JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')).rulesetVersion).toBe(ruleset.version);
     expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain(ruleset.version);
+    // the letter whose verdict moved is written again
+    expect(readFileSync(join(out, 'letters', 'dorset.md'), 'utf8')).not.toBe(readFileSync(join(run, 'letters', 'dorset.md'), 'utf8'));
+    expect(readFileSync(join(out, 'letters', 'dorset.docx')).equals(readFileSync(join(run, 'letters', 'dorset.docx')))).toBe(false);
     // the new folder carries the cache, so it can be rescored in turn
     expect((await rescoreRun({ runDir: out, ruleset })).changes.changed).toEqual([]);
   });

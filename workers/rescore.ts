@@ -85,7 +85,7 @@ export async function rescoreRun(opts: RescoreOptions): Promise<RescoreResult> {
     // each document from its kept analysis (re-evaluating only changed rules), else from its
     // cached extraction; a document that was never read stands as the summary that says why.
     // The largest forces go first, so the threads finish together; each force's letter is
-    // made here while the threads go on with the others.
+    // made here while the threads go on with the others (or taken from the run if unchanged).
     const bytes = keptBytes(join(cacheDir, 'analysis'));
     const size = (f: RunManifest['forces'][number]) => f.documents.reduce((a, d) => a + (bytes.get(d.sha256) ?? 0), 0);
     const order = manifest.forces.map((f, i) => ({ i, size: size(f) })).sort((a, b) => b.size - a.size || a.i - b.i);
@@ -97,7 +97,7 @@ export async function rescoreRun(opts: RescoreOptions): Promise<RescoreResult> {
         documents: force.documents.map((d) => ({ ...d, unread: unreadDocument(summaries.get(force.slug)?.get(d.file), d) })),
       });
       outcomes[i] = o;
-      const letter = letterFiles(o.assessment, manifest.reviewDate, opts.ruleset.letter);
+      const letter = letterFiles(o.assessment, manifest.reviewDate, opts.ruleset.letter, runDir);
       letter.catch(() => {}); // a failure is thrown where writeOutputs awaits it
       letters.set(o.assessment.force, letter);
     }));
