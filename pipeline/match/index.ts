@@ -635,7 +635,7 @@ export type MatchMemo = Map<string, RuleMemo>;
 
 /** Bump when a change to the matcher can change what a rule gives on a passage, or the form of
  * what is kept (match-6: the passage index as postings arrays). */
-export const MATCHER_VERSION = 'match-6';
+export const MATCHER_VERSION = 'match-7';
 const keys = new WeakMap<Rule, string>();
 /** A rule's fingerprint: what decides where it matches (its conditions and scope). */
 export function ruleKey(rule: Rule): string {

@@ -57,6 +57,18 @@ export class Lexicon {
   private readonly texts: string[] = [];
   /** the id of "not", the second token of a "n't" contraction (word and stem alike) */
   private readonly not = this.id('not');
+  /** Pseudo-negation: "not only", "not just", "no later than", "no doubt"… deny nothing, so
+   * their "not" or "no" becomes this word, which no rule's term can name (the tokeniser never
+   * makes it): `$negations` and a none-list's "not" then pass over them, as a reader does. */
+  private readonly pseudo = this.id('(not: pseudo-negation)');
+  private readonly no = this.id('no');
+  /** words after which "not" denies nothing: "not only … but also" */
+  private readonly afterNot = new Set(['only', 'just', 'least', 'merely', 'simply', 'solely'].map((w) => this.id(w)));
+  /** words after which "no" denies nothing: "no doubt", "no matter how" */
+  private readonly afterNo = new Set(['doubt', 'matter'].map((w) => this.id(w)));
+  /** comparatives that, between "no" and "than", deny nothing: "no later than 30 June" */
+  private readonly comparatives = new Set(['later', 'sooner', 'earlier', 'longer', 'less', 'more', 'fewer'].map((w) => this.id(w)));
+  private readonly than = this.id('than');
   private forms = new Map<string, Form>();
   /** growable scratch columns, copied out per segment */
   private columns = Lexicon.columns(256);
@@ -103,6 +115,7 @@ export class Lexicon {
   /** Writes the tokens of `text` into the scratch columns from row `count` on; the rows used. */
   private scan(text: string, count: number): number {
     const n = text.length;
+    const start = count;
     let c = this.columns;
     let i = 0;
     while (i < n) {
@@ -122,9 +135,26 @@ export class Lexicon {
         c.words[count] = f.word; c.stems[count] = f.stem; c.starts[count] = i; c.ends[count] = i + f.split; count++;
         c.words[count] = this.not; c.stems[count] = this.not; c.starts[count] = i + f.split; c.ends[count] = j; count++;
       }
+      this.unmarkPseudoNegation(c.words, c.stems, start, count);
       i = j;
     }
     return count;
+  }
+
+  /** Rewrites the "not" or "no" of a pseudo-negation ending at row `count - 1` (rows from
+   * `start` belong to this text). */
+  private unmarkPseudoNegation(words: Int32Array, stems: Int32Array, start: number, count: number): void {
+    const k = count - 1;
+    if (k - 1 >= start) {
+      const [prev, w] = [words[k - 1], words[k]];
+      if ((prev === this.not && this.afterNot.has(w)) || (prev === this.no && this.afterNo.has(w))) {
+        words[k - 1] = stems[k - 1] = this.pseudo;
+        return;
+      }
+    }
+    if (k - 2 >= start && words[k] === this.than && this.comparatives.has(words[k - 1]) && words[k - 2] === this.no) {
+      words[k - 2] = stems[k - 2] = this.pseudo;
+    }
   }
 
   private static columns(n: number) {
