@@ -34,6 +34,10 @@ export interface Candidate {
   cues: Rule[];
   capped: boolean;
   mixed: boolean;
+  /** a cap of this item's own saying the rest is to come (`rest_to_come`) that the passage
+   * carries but that did not lower it, its stage being lower already: "STORM and e-mail are due to be added
+   * in Q3" is planned, and says that the rest of a part in place is still to come */
+  pendingCap?: Rule;
   /** a referring sentence that lent its cues */
   follower?: Segment;
   /** counted because it continues the evidence just before it in the same paragraph */
@@ -212,7 +216,7 @@ function judgeItem(item: Item, matched: MatchedSegment[], ruleset: Ruleset, byId
     const own = continues ? hits : clauseScoped(m.segment, ev, hits);
     const cueHits = [...own, ...(follows ? next.hits : [])].filter((h) => h.role === 'stage' && (h.item === null || h.item === item));
     const fixed = rules.filter((r) => r.stage).map((r) => r.stage!);
-    const decided = decideStage(cueHits, fixed, byId, settings.default_stage);
+    const decided = decideStage(cueHits, fixed, byId, settings.default_stage, item);
     if (!decided) { excluded.push({ segment: m.segment, rules: cueHits.map((h) => byId.get(h.ruleId)!).filter((r) => r.cap === 'none') }); return; }
     candidates.push({ segment: m.segment, relevance, evidenceRules: rules.map((r) => r.id), ...decided, follower: follows ? next.segment : undefined, continues });
     lastCounted = i;
@@ -234,12 +238,16 @@ function judgeItem(item: Item, matched: MatchedSegment[], ruleset: Ruleset, byId
   const top = candidates[0];
   const plain = (c: Candidate) => c.cues.some((r) => r.priority > 1);
   const ownWords = (c: Candidate) => c.cues.some((r) => r.item === item);
+  // A passage still at the plan stage that says, in this item's words, that the rest is to come
+  // ("STORM and e-mail are due to be added in Q3 2017/18") makes the whole commenced too: the
+  // part in place is work begun on the item, the rest planned.
   const rest = top?.stage === 'in_place'
     ? candidates.find((c) => c.stage === 'commenced' && c.capped && plain(c) && (c.relevance > top.relevance || (c.relevance === top.relevance && ownWords(c))))
+      ?? candidates.find((c) => c.pendingCap && c.relevance >= top.relevance)
     : undefined;
   if (rest) {
     candidates.splice(candidates.indexOf(rest), 1);
-    candidates.unshift(rest);
+    candidates.unshift(rest.pendingCap ? { ...rest, stage: 'commenced', cues: [rest.pendingCap], capped: true, pendingCap: undefined } : rest);
   }
   const best = candidates[0];
   const evidence = toEvidence(candidates);
@@ -314,7 +322,7 @@ const overlaps = (x: Range, y: Range) => x[0] < y[1] && x[1] > y[0];
 const touches = (r: Range, rs: Range[]) => rs.some((x) => overlaps(r, x));
 
 /** The stage a passage shows, or null when a cue says it shows no work at all. */
-function decideStage(hits: RuleHit[], fixed: Stage[], byId: Map<string, Rule>, fallback: Stage): Pick<Candidate, 'stage' | 'cues' | 'capped' | 'mixed'> | null {
+function decideStage(hits: RuleHit[], fixed: Stage[], byId: Map<string, Rule>, fallback: Stage, item: Item): Pick<Candidate, 'stage' | 'cues' | 'capped' | 'mixed' | 'pendingCap'> | null {
   const rules = [...new Set(hits.map((h) => h.ruleId))].map((id) => byId.get(id)!);
   if (rules.some((r) => r.cap === 'none')) return null;
   const cues = rules.filter((r) => r.stage);
@@ -335,7 +343,8 @@ function decideStage(hits: RuleHit[], fixed: Stage[], byId: Map<string, Rule>, f
   for (const c of caps) {
     if (c.cap !== 'none' && LEVEL[c.cap!] < level) { level = LEVEL[c.cap!]; capped = true; deciding = [c]; }
   }
-  return { stage: STAGE_OF[level] as Stage, cues: deciding, capped, mixed };
+  const pendingCap = capped ? undefined : caps.find((c) => c.cap === 'commenced' && c.rest_to_come && c.item === item && LEVEL[c.cap] > level);
+  return { stage: STAGE_OF[level] as Stage, cues: deciding, capped, mixed, pendingCap };
 }
 
 /** The best passages first (most advanced stage, then the most relevant), without repeats. */

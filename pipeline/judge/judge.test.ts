@@ -114,6 +114,19 @@ describe('weighing several statements', () => {
     expect(status('ccu_capability', filled,
       'The CCU resourcing review reported in December 2016 and its four growth posts were approved; the two intelligence development posts are filled and the two analyst posts are being recruited.')).toBe('commenced');
   });
+  it('a part in place beside a plan for the remaining systems is work begun', () => {
+    const live = 'Monitoring software has been live on Niche since 3 April 2017 and its alerts are reviewed each morning.';
+    expect(status('it_monitoring', live)).toBe('in_place');
+    expect(status('it_monitoring', live, 'STORM, PNC and e-mail are due to be added to the monitoring in the third quarter, subject to funding.')).toBe('commenced');
+    // a plan for something else (a later review of the unit) leaves a part in place as it is
+    expect(status('it_monitoring', live, 'The PSD will report on the benefits to the Change Board at the post-implementation review.')).toBe('in_place');
+  });
+  it('a paragraph struck out in a tracked-changes copy does not count', () => {
+    expect(status('ccu_capability', '3.2 [Deleted: Two additional intelligence researchers have been recruited to the CCU.]')).toBe('no_information');
+  });
+  it('"not only" denies nothing', () => {
+    expect(status('partner_relationships', 'The scheme is not only a leaflet but also a working route: since October 2016 named ACU officers have been the contacts for the three refuges and the ISVA service, who pass on concerns about officers.')).toBe('in_place');
+  });
   it('a question restating the recommendation is not evidence', () => {
     expect(status('it_monitoring', 'What progress has the force made in developing the capability to monitor IT systems actively?')).toBe('no_information');
   });

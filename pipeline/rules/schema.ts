@@ -114,6 +114,9 @@ export const RuleFile = z.strictObject({
   /** stage rules: the most advanced stage a passage with this cue can show ("not yet live") */
   cap: z.enum(['none', 'planned', 'commenced', 'in_place']).optional()
     .describe('stage rules: the most advanced stage a passage with this cue can show ("not yet live" caps at commenced); none: the passage shows no work at all ("there are no plans to…")'),
+  /** stage rules with a cap: the cue says part of the capability is still to come */
+  rest_to_come: z.boolean().optional()
+    .describe('stage rules with cap commenced: the cue says part of the capability is still to come ("STORM and e-mail are due to be added"); a passage with it makes a part in place shown elsewhere for the item commenced, even when the passage itself only plans'),
   /** stage rules: a cue with a higher priority overrides lower ones in the same passage */
   priority: z.number().int().min(0).max(9).default(1)
     .describe('stage rules: when cues disagree in one passage, those with the highest priority decide'),
