@@ -288,13 +288,19 @@ function judgeItem(item: Item, matched: MatchedSegment[], ruleset: Ruleset, byId
  * forensics) or in the sentence or clause of the evidence's own cell. A cell that states the
  * force's monitoring and then, two sentences on, mentions body-worn video is not about
  * body-worn video. An exclusion with no located words stays. */
+const REFERS_BACK = /^(that|this|which|it|these|those)\s+(is|are|was|were|remains?)\b/i;
+
 export function localExclusions(seg: Segment, evidence: RuleHit[], ex: RuleHit[]): RuleHit[] {
   const spans = evidence.flatMap((h) => h.spans);
   if (!ex.length || !spans.length) return ex;
   const cells: Range[] = seg.kind === 'table-row' && seg.cells?.length ? cellRanges(seg) : [[0, seg.text.length]];
   const units = cells.filter((c) => touches(c, spans))
     .flatMap(([a, b]) => splitSentences(seg.text.slice(a, b)).flatMap(({ start, end }) => clauseRanges(seg.text, a + start, a + end)));
-  const speaks = (sp: Range) => !cells.some((c) => overlaps(sp, c) && touches(c, spans)) || units.some((u) => overlaps(sp, u) && touches(u, spans));
+  // a clause that refers back ("…talking to the SARC; that is their project rather than ours")
+  // speaks of the clause before it
+  const backRefs = clauseRanges(seg.text).filter(([a, b]) => REFERS_BACK.test(seg.text.slice(a, b).trimStart()));
+  const speaks = (sp: Range) => !cells.some((c) => overlaps(sp, c) && touches(c, spans)) || units.some((u) => overlaps(sp, u) && touches(u, spans)) ||
+    backRefs.some((r) => overlaps(sp, r));
   return ex.filter((h) => !h.spans.length || h.spans.some(speaks));
 }
 

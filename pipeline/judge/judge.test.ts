@@ -121,6 +121,11 @@ describe('weighing several statements', () => {
     // a plan for something else (a later review of the unit) leaves a part in place as it is
     expect(status('it_monitoring', live, 'The PSD will report on the benefits to the Change Board at the post-implementation review.')).toBe('in_place');
   });
+  it('a clause that refers back can set the clause before it aside', () => {
+    const theirs = 'The regional team have started talking to the SARC about a reporting route for concerns about officers';
+    expect(status('partner_relationships', `${theirs}.`)).toBe('commenced');
+    expect(status('partner_relationships', `${theirs}; that is their project rather than ours.`)).toBe('no_information');
+  });
   it('a paragraph struck out in a tracked-changes copy does not count', () => {
     expect(status('ccu_capability', '3.2 [Deleted: Two additional intelligence researchers have been recruited to the CCU.]')).toBe('no_information');
   });
