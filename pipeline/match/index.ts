@@ -108,7 +108,7 @@ const STEM = 0, PREFIX = 1, EXACT = 2, NUMBER = 3;
 const MODE_CODE: Record<Mode, number> = { stem: STEM, prefix: PREFIX, exact: EXACT, number: NUMBER };
 
 /** A term compiled for one lexicon: per key, its mode and the id it is compared with (a stem
- * id, or a word id for =exact); a prefix key keeps its text. */
+ * id; a word id for =exact; for a prefix, the id of the prefix, whose text is kept too). */
 interface Term { length: number; modes: Uint8Array; ids: Int32Array; prefixes: string[] }
 
 /** Numbers for the ids that are some term's first key, so that a token that is none (most
@@ -158,10 +158,10 @@ class FirstIndex {
   }
 }
 
-/** A list of terms compiled once: terms whose first key is a stem or an =exact word, by that
- * key (so a token is checked against the few terms that start with it); terms that start with
- * a number (#), tried at numbers; and terms that start with a prefix, tried at every token. */
-interface TermList { byStem: FirstIndex; byWord: FirstIndex; numbered: Term[]; prefixed: Term[] }
+/** A list of terms compiled once: terms whose first key is a stem, an =exact word or a prefix,
+ * by that key (so a token is checked against the few terms that can start with it), and terms
+ * that start with a number (#), tried at numbers. */
+interface TermList { byStem: FirstIndex; byWord: FirstIndex; byPrefix: FirstIndex; numbered: Term[] }
 
 /** A condition compiled: the token spans that matched, or null for no match. Conditions that
  * match without a position (none, date, column) give an empty list. */
@@ -180,9 +180,17 @@ class Compiler {
   private numbers = new Uint8Array(0);
   private readonly stemKeys: KeyNumbers;
   private readonly wordKeys: KeyNumbers;
+  private readonly prefixKeys: KeyNumbers;
+  /** the ids of the prefixes that start a term of some list */
+  private prefixes: number[] = [];
+  /** per word id, which of `prefixSets` holds the prefixes it starts with: 0 not yet known
+   * (every word, again, once a prefix is added) */
+  private prefixSetOf = new Int32Array(0);
+  private prefixSets: (readonly number[])[] = [[], []];
   constructor(readonly lexicon: Lexicon) {
     this.stemKeys = new KeyNumbers(lexicon);
     this.wordKeys = new KeyNumbers(lexicon);
+    this.prefixKeys = new KeyNumbers(lexicon);
   }
 
   term(t: string): Term {
@@ -192,7 +200,7 @@ class Compiler {
       c = {
         length: keys.length,
         modes: Uint8Array.from(modes, (m) => MODE_CODE[m]),
-        ids: Int32Array.from(keys, (k, i) => (modes[i] === 'stem' || modes[i] === 'exact' ? this.lexicon.id(k) : -1)),
+        ids: Int32Array.from(keys, (k, i) => (modes[i] === 'number' ? -1 : this.lexicon.id(k))),
         prefixes: keys.map((k, i) => (modes[i] === 'prefix' ? k : '')),
       };
       this.terms.set(t, c);
@@ -213,14 +221,14 @@ class Compiler {
   }
 
   private compileList(list: readonly string[]): TermList {
-    const c: TermList = { byStem: new FirstIndex(this.stemKeys), byWord: new FirstIndex(this.wordKeys), numbered: [], prefixed: [] };
+    const c: TermList = { byStem: new FirstIndex(this.stemKeys), byWord: new FirstIndex(this.wordKeys), byPrefix: new FirstIndex(this.prefixKeys), numbered: [] };
     for (const t of list) {
       const term = this.term(t);
       if (!term.length) continue;
       if (term.modes[0] === STEM) c.byStem.add(term);
       else if (term.modes[0] === EXACT) c.byWord.add(term);
       else if (term.modes[0] === NUMBER) c.numbered.push(term);
-      else c.prefixed.push(term);
+      else { this.addPrefix(term.ids[0]); c.byPrefix.add(term); }
     }
     return c;
   }
@@ -235,6 +243,29 @@ class Compiler {
     let e = this.matches.get(m);
     if (!e) { e = compileMatch(m, this); this.matches.set(m, e); }
     return e;
+  }
+
+  private addPrefix(id: number): void {
+    if (this.prefixes.includes(id)) return;
+    this.prefixes.push(id);
+    this.prefixSetOf.fill(0);
+    this.prefixSets = [[], []];
+  }
+
+  /** the ids of the term prefixes that word `word` starts with (worked out once per word) */
+  prefixesOf(word: number): readonly number[] {
+    if (!this.prefixes.length) return this.prefixSets[1];
+    if (word >= this.prefixSetOf.length) {
+      const grown = new Int32Array(Math.max(this.lexicon.size, 2 * this.prefixSetOf.length));
+      grown.set(this.prefixSetOf);
+      this.prefixSetOf = grown;
+    }
+    if (!this.prefixSetOf[word]) {
+      const w = this.lexicon.text(word);
+      const found = this.prefixes.filter((p) => w.startsWith(this.lexicon.text(p)));
+      this.prefixSetOf[word] = found.length ? this.prefixSets.push(found) - 1 : 1;
+    }
+    return this.prefixSets[this.prefixSetOf[word]];
   }
 
   /** a number: digits (a word has no commas), or a number word */
@@ -282,7 +313,12 @@ function spansAt(tokens: Tokens, i: number, list: TermList, k: Compiler, out: Sp
   if (found && !out) return true;
   if (list.numbered.length && k.isNumber(tokens.words[i])) found = tryTerms(list.numbered, tokens, i, k, out) || found;
   if (found && !out) return true;
-  if (list.prefixed.length) found = tryTerms(list.prefixed, tokens, i, k, out) || found;
+  if (list.byPrefix.terms.size) {
+    for (const p of k.prefixesOf(tokens.words[i])) {
+      found = tryTerms(list.byPrefix.get(p), tokens, i, k, out) || found;
+      if (found && !out) return true;
+    }
+  }
   return found;
 }
 
@@ -686,6 +722,7 @@ export function match(segments: Segment[], rules: Rule[], review: Date, ctx: Mat
   // every view of this document interns in one lexicon, which its index and gates use too
   const lexicon = renewLexicon();
   const gates = gateTableOf(rules, x, lexicon);
+  const compiler = compilerFor(lexicon);
   const memo = ctx.memo ?? new Map();
   const views: SegmentView[] = [];
   const viewOf = (i: number) => (views[i] ??= new SegmentView(segments[i], review, lexicon));
@@ -715,7 +752,7 @@ export function match(segments: Segment[], rules: Rule[], review: Date, ctx: Mat
       return;
     }
     const through = gated(gates.rules.get(rule)!, gateKeyPassages()) ?? all;
-    const test = compilerFor(lexicon).match(rule.match);
+    const test = compiler.match(rule.match);
     for (let t = 0; t < through.length; t++) {
       const i = through[t];
       if (domain && !domain(i)) continue;
