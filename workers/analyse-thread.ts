@@ -13,6 +13,7 @@ import type { Rule } from '../pipeline/rules/schema.js';
 import type { ExtractedDocument } from '../pipeline/schemas.js';
 import { AnalysisCache, ExtractCache } from './cache.js';
 import { threadServe } from './pool.js';
+import { prefilter } from './prefilter.js';
 
 /** Given once per thread: the rules and the review date every task is analysed with. */
 export interface AnalyseSetup { rules: Rule[]; reviewDate: string }
@@ -69,7 +70,10 @@ export async function runTask(task: AnalyseTask, setup: AnalyseSetup, given?: Bu
       extracted = 'now';
     }
   }
+  // rules the kept analysis has no results for are tried only where its index says they can match
+  const entered = usable ? prefilter(usable, setup.rules) : false;
   const { analysis, memo, fresh } = analyse(doc ?? task.file, setup.rules, review, usable);
+  if (entered) fresh.rules = true;
   if (memo.parts[0]?.doc.extractor !== 'none') analyses.put(sha, setup.reviewDate, memo, fresh);
   return { status: 'analysed', sha256: sha, analysis, extracted, extractMs };
 }
