@@ -43,11 +43,12 @@ export type AnalyseOutcome =
 /** One task, in whichever thread or process runs it. `given` is the file's content when the
  * caller has read it already (the queued extract job, which checks it against the hash the run
  * was queued with); otherwise it is read from `task.path`, if any. Either way, the
- * caches are written: the extraction, and the analysis with its memo of rule results. */
-export async function runTask(task: AnalyseTask, setup: AnalyseSetup, given?: Buffer): Promise<AnalyseOutcome> {
+ * caches are written: the extraction, and the analysis with its memo of rule results (the
+ * analysis in the background when `writes` is given: the caller awaits them). */
+export async function runTask(task: AnalyseTask, setup: AnalyseSetup, given?: Buffer, writes?: Promise<void>[]): Promise<AnalyseOutcome> {
   const review = new Date(`${setup.reviewDate}T00:00:00Z`);
   const extracts = new ExtractCache(`${task.cacheDir}/extract`);
-  const analyses = new AnalysisCache(`${task.cacheDir}/analysis`);
+  const analyses = new AnalysisCache(`${task.cacheDir}/analysis`, writes);
   const bytes = given ?? (task.path ? await readFile(task.path) : undefined);
   const sha = bytes ? sha256(bytes) : task.sha256!;
   const previous = analyses.get(sha, setup.reviewDate);

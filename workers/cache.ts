@@ -7,6 +7,7 @@
 //   size. Written with v8.serialize (Maps and Sets, and about ten times faster to read back
 //   than JSON of the same size); the passages packed in columns (below).
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { ExtractedDocument, type Location, type Segment } from '../pipeline/schemas.js';
@@ -14,10 +15,16 @@ import { EXTRACTOR_VERSION } from '../pipeline/extract/index.js';
 import { ANALYSIS_VERSION, type AnalysisMemo, type Freshness } from '../pipeline/analyse.js';
 import type { MatchMemo, PassageIndex, Postings } from '../pipeline/match/index.js';
 
+const tmpName = (p: string) => `${p}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
 function atomicWrite(p: string, data: string | Buffer): void {
-  const tmp = `${p}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  const tmp = tmpName(p);
   writeFileSync(tmp, data);
   renameSync(tmp, p);
+}
+async function atomicWriteBehind(p: string, data: string | Buffer): Promise<void> {
+  const tmp = tmpName(p);
+  await writeFile(tmp, data);
+  await rename(tmp, p);
 }
 
 export class ExtractCache {
@@ -43,7 +50,16 @@ export class ExtractCache {
 interface KeptRules { version: string; extractor: string; passages: number[]; memos: (MatchMemo | undefined)[] }
 
 export class AnalysisCache {
-  constructor(private dir: string) { mkdirSync(dir, { recursive: true }); }
+  /** `writes`: write in the background, adding each write to it, for the caller to await
+   * (creating a file costs milliseconds of waiting on a busy disk; a rescore writes 450) */
+  constructor(private dir: string, private writes?: Promise<void>[]) { mkdirSync(dir, { recursive: true }); }
+  /** writes `data` to `p` atomically, after `after` (a write in the background) */
+  private write(p: string, data: Buffer, after?: Promise<void>): Promise<void> | undefined {
+    if (!this.writes) { atomicWrite(p, data); return undefined; }
+    const w = after ? after.then(() => atomicWriteBehind(p, data)) : atomicWriteBehind(p, data);
+    this.writes.push(w);
+    return w;
+  }
   private path(sha: string, reviewDate: string, half: 'passages' | 'rules' | 'objects') {
     return join(this.dir, `${sha}.${reviewDate}.${ANALYSIS_VERSION}${half === 'rules' ? '.rules' : half === 'passages' ? `.${PASSAGES_FORMAT}` : ''}.v8`);
   }
@@ -67,13 +83,13 @@ export class AnalysisCache {
   }
   /** keeps the halves `fresh` says changed: the passages before the rule results they index */
   put(sha: string, reviewDate: string, memo: AnalysisMemo, fresh: Freshness): void {
-    if (fresh.passages) atomicWrite(this.path(sha, reviewDate, 'passages'), serialize(packed(memo)));
+    const passages = fresh.passages ? this.write(this.path(sha, reviewDate, 'passages'), serialize(packed(memo))) : undefined;
     if (fresh.passages || fresh.rules) {
       const rules: KeptRules = {
         version: ANALYSIS_VERSION, extractor: extractorOf(memo),
         passages: memo.parts.map((p) => p.segmented?.segments.length ?? 0), memos: memo.parts.map((p) => p.memo),
       };
-      atomicWrite(this.path(sha, reviewDate, 'rules'), serialize(rules));
+      this.write(this.path(sha, reviewDate, 'rules'), serialize(rules), passages);
     }
   }
 }
