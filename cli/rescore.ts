@@ -18,12 +18,14 @@ export function rescoreCommand(): Command {
       const runDir = resolve(dir);
       if (!existsSync(join(runDir, 'run.json'))) throw new UsageError(`"${dir}" has no run.json. Give a folder written by \`plan-assessor run <submissions> --out <dir>\`.`);
       const used = readManifest(runDir).rulesDir;
-      const ruleset = rulesArg(o.rules ?? (used && existsSync(used) ? used : DEFAULT_RULES));
+      const rulesDir = o.rules ?? (used && existsSync(used) ? used : DEFAULT_RULES);
       const t0 = performance.now();
       const { RescoreError, rescoreRun } = await import('../workers/rescore.js');
+      let ruleset!: ReturnType<typeof rulesArg>;
       let result;
       try {
-        result = await rescoreRun({ runDir, out: o.out, ruleset });
+        // the rules are loaded once the threads are starting
+        result = await rescoreRun({ runDir, out: o.out, ruleset: () => (ruleset = rulesArg(rulesDir)) });
       } catch (err) {
         if (err instanceof RescoreError) throw new UsageError(err.message);
         throw err;

@@ -13,6 +13,7 @@ import type { Rule } from '../pipeline/rules/schema.js';
 import type { ExtractedDocument } from '../pipeline/schemas.js';
 import { AnalysisCache, ExtractCache } from './cache.js';
 import { threadServe } from './pool.js';
+import { prefilter } from './prefilter.js';
 
 /** Given once per thread: the rules and the review date every task is analysed with. */
 export interface AnalyseSetup { rules: Rule[]; reviewDate: string }
@@ -42,11 +43,12 @@ export type AnalyseOutcome =
 /** One task, in whichever thread or process runs it. `given` is the file's content when the
  * caller has read it already (the queued extract job, which checks it against the hash the run
  * was queued with); otherwise it is read from `task.path`, if any. Either way, the
- * caches are written: the extraction, and the analysis with its memo of rule results. */
-export async function runTask(task: AnalyseTask, setup: AnalyseSetup, given?: Buffer): Promise<AnalyseOutcome> {
+ * caches are written: the extraction, and the analysis with its memo of rule results (the
+ * analysis in the background when `writes` is given: the caller awaits them). */
+export async function runTask(task: AnalyseTask, setup: AnalyseSetup, given?: Buffer, writes?: Promise<void>[]): Promise<AnalyseOutcome> {
   const review = new Date(`${setup.reviewDate}T00:00:00Z`);
   const extracts = new ExtractCache(`${task.cacheDir}/extract`);
-  const analyses = new AnalysisCache(`${task.cacheDir}/analysis`);
+  const analyses = new AnalysisCache(`${task.cacheDir}/analysis`, writes);
   const bytes = given ?? (task.path ? await readFile(task.path) : undefined);
   const sha = bytes ? sha256(bytes) : task.sha256!;
   const previous = analyses.get(sha, setup.reviewDate);
@@ -69,7 +71,10 @@ export async function runTask(task: AnalyseTask, setup: AnalyseSetup, given?: Bu
       extracted = 'now';
     }
   }
+  // rules the kept analysis has no results for are tried only where its index says they can match
+  const entered = usable ? prefilter(usable, setup.rules) : false;
   const { analysis, memo, fresh } = analyse(doc ?? task.file, setup.rules, review, usable);
+  if (entered) fresh.rules = true;
   if (memo.parts[0]?.doc.extractor !== 'none') analyses.put(sha, setup.reviewDate, memo, fresh);
   return { status: 'analysed', sha256: sha, analysis, extracted, extractMs };
 }

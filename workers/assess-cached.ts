@@ -42,14 +42,25 @@ export async function assessCached(task: ForceTask, setup: AssessSetup): Promise
   const analyses: DocumentAnalysis[] = [];
   const missing: string[] = [];
   let unread = 0;
-  for (const d of task.documents) {
-    // no path: nothing is read or extracted, so the limits are never used
-    const r = await runTask({ file: d.file, sha256: d.sha256, unread: d.unread, limits: DEFAULT_LIMITS, cacheDir: task.cacheDir }, rules);
-    if (r.status !== 'analysed') { missing.push(d.file); continue; }
-    if (r.extracted === 'unread') unread++;
-    analyses.push(r.analysis);
+  // the rule results kept anew are written while the next documents are read and the force is
+  // judged, and are all on disk before its assessment is returned
+  const writes: Promise<void>[] = [];
+  let result: ReturnType<typeof assessAnalysed>;
+  try {
+    for (const d of task.documents) {
+      // no path: nothing is read or extracted, so the limits are never used
+      const r = await runTask({ file: d.file, sha256: d.sha256, unread: d.unread, limits: DEFAULT_LIMITS, cacheDir: task.cacheDir }, rules, undefined, writes);
+      if (writes.length) await new Promise(setImmediate); // lets the writes move on
+      if (r.status !== 'analysed') { missing.push(d.file); continue; }
+      if (r.extracted === 'unread') unread++;
+      analyses.push(r.analysis);
+    }
+    result = assessAnalysed({ slug: task.slug, name: task.name, warnings: task.warnings, analyses }, setup.ruleset);
+  } finally {
+    await Promise.allSettled(writes);
   }
-  const { assessment, judgements } = assessAnalysed({ slug: task.slug, name: task.name, warnings: task.warnings, analyses }, setup.ruleset);
+  await Promise.all(writes); // a write that failed fails the force, as it would have written at once
+  const { assessment, judgements } = result;
   return { assessment, excluded: exclusionsOf(judgements), missing, unread };
 }
 

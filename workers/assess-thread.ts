@@ -3,9 +3,9 @@
 // exclusions a diff needs come back.
 import { isMainThread, workerData } from 'node:worker_threads';
 import { assessCached, type AssessSetup, type ForceTask } from './assess-cached.js';
-import { threadServe } from './pool.js';
+import { threadServeSetup } from './pool.js';
 
 if (!isMainThread && workerData?.entry === import.meta.url) {
-  const setup = workerData.setup as AssessSetup;
-  threadServe((task: ForceTask) => assessCached(task, setup));
+  // the setup (rules) may come after the thread started: rescore loads the rules meanwhile
+  threadServeSetup((setup: AssessSetup) => (task: ForceTask) => assessCached(task, setup));
 }

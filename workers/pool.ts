@@ -5,7 +5,7 @@
 //
 // Protocol: the pool posts { id, input }; the thread module answers each with
 // { id, ok: true, value } or { id, ok: false, error }, one task at a time (see threadServe).
-import { parentPort, Worker } from 'node:worker_threads';
+import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
@@ -19,10 +19,27 @@ export class ThreadPool<I, O> {
   private size: number;
   private closed = false;
   private next = 0;
+  /** false while a setup given as a promise is pending: threads start, tasks wait */
+  private ready = true;
 
-  /** `setup` reaches every thread as `workerData.setup` (structured clone, once per thread) */
+  /** `setup` reaches every thread as `workerData.setup` (structured clone, once per thread).
+   * Given as a promise, threads start at once (see warm) and load their modules while it is
+   * being made; it is then posted to each (threadServeSetup reads it), and tasks go out. */
   constructor(private entry: URL, size = availableParallelism(), private setup?: unknown) {
     this.size = Math.max(1, size);
+    if (setup instanceof Promise) {
+      this.ready = false;
+      this.setup = undefined;
+      setup.then((value) => {
+        this.setup = value;
+        this.ready = true;
+        for (const w of this.threads.keys()) w.postMessage({ setup: value });
+        this.pump();
+      }, (err: Error) => {
+        for (const t of this.queue.splice(0)) t.reject(err);
+        void this.close();
+      });
+    }
   }
 
   /** Starts every thread now, so their modules load while the caller prepares the first tasks
@@ -43,7 +60,7 @@ export class ThreadPool<I, O> {
     const boot = new URL('./thread-boot.mjs', import.meta.url);
     // compiled code lives in dist/workers; the boot file stays beside the sources
     const bootPath = fileURLToPath(boot).includes(`${'/dist/'}`) ? new URL('../../workers/thread-boot.mjs', import.meta.url) : boot;
-    const w = new Worker(bootPath, { workerData: { entry: this.entry.href, setup: this.setup }, env: { ...process.env, DOTENV_CONFIG_QUIET: 'true' } });
+    const w = new Worker(bootPath, { workerData: { entry: this.entry.href, setup: this.setup, deferred: !this.ready }, env: { ...process.env, DOTENV_CONFIG_QUIET: 'true' } });
     this.threads.set(w, []);
     w.on('message', (out: { id: number; ok: true; value: O } | { id: number; ok: false; error: string }) => {
       const held = this.threads.get(w) ?? [];
@@ -66,7 +83,7 @@ export class ThreadPool<I, O> {
   }
 
   private pump(): void {
-    if (this.closed) return;
+    if (this.closed || !this.ready) return;
     while (this.queue.length) {
       // the least loaded thread, or a new one while the pool is not full
       let w: Worker | undefined;
@@ -85,6 +102,27 @@ export class ThreadPool<I, O> {
     await Promise.all([...this.threads.keys()].map((w) => w.terminate()));
     this.threads.clear();
   }
+}
+
+/** The thread side of a pool whose setup may come after the thread started: `make` turns the
+ * setup into the task handler, once; tasks that arrive first wait for it. */
+export function threadServeSetup<S, I, O>(make: (setup: S) => (input: I) => Promise<O>): void {
+  let given!: (setup: S) => void;
+  const handler = workerData.deferred
+    ? new Promise<(input: I) => Promise<O>>((resolve) => { given = (setup) => resolve(make(setup)); })
+    : Promise.resolve(make(workerData.setup as S));
+  let chain = Promise.resolve();
+  parentPort!.on('message', (msg: { setup: S } | { id: number; input: I }) => {
+    if ('setup' in msg) { given(msg.setup); return; }
+    const { id, input } = msg;
+    chain = chain.then(async () => {
+      try {
+        parentPort!.postMessage({ id, ok: true, value: await (await handler)(input) });
+      } catch (err) {
+        parentPort!.postMessage({ id, ok: false, error: (err as Error).message });
+      }
+    });
+  });
 }
 
 /** The thread side: answers the pool's tasks with `handle`, one at a time, in order. */

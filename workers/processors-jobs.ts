@@ -66,3 +66,6 @@ export function sha(text: string): string {
 export const cacheDir = (out: string) => join(out, 'cache');
 /** Each force's assessment of one run, written by its assess job and read by the overview. */
 export const assessmentPath = (out: string, run: string, force: string) => join(out, 'cache', 'assess', run, `${key(force)}.json`);
+/** Each force's letter (Markdown and Word) of one run, made by its assess job beside its
+ * assessment, so the overview job, which runs alone at the end, only copies them. */
+export const letterPath = (out: string, run: string, force: string, ext: 'md' | 'docx') => join(out, 'cache', 'assess', run, `${key(force)}.letter.${ext}`);

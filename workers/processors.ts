@@ -11,11 +11,11 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { WaitingChildrenError, type Job } from 'bullmq';
 import { ForceAssessment, type ExtractedDocument } from '../pipeline/schemas.js';
-import { writeOutputs } from '../reports/write.js';
+import { letterFiles, writeOutputs, type LetterFiles } from '../reports/write.js';
 import { assessCached } from './assess-cached.js';
 import type { RunManifest } from './manifest.js';
 import {
-  AssessJob, AssessSummary, ExtractSummary, OverviewJob, assessmentPath, cacheDir,
+  AssessJob, AssessSummary, ExtractSummary, OverviewJob, assessmentPath, cacheDir, letterPath,
   type DocumentRef, type OverviewSummary,
 } from './processors-jobs.js';
 import { rulesetFor } from './processors-rules.js';
@@ -43,6 +43,10 @@ export async function processAssess(job: Job, token?: string): Promise<AssessSum
     }),
   }, { ruleset, reviewDate: data.reviewDate });
   if (missing.length) throw new Error(`the analysis of ${data.force.slug}/${missing[0]} is not in ${cacheDir(data.out)}; every worker must see the run folder at that same path`);
+  // the letter now, while other workers still extract: the overview job runs alone at the end
+  const letter = await letterFiles(assessment, data.reviewDate, ruleset.letter);
+  writeAtomic(letterPath(data.out, data.run, data.force.slug, 'md'), letter.md);
+  writeAtomic(letterPath(data.out, data.run, data.force.slug, 'docx'), letter.docx);
   writeJson(assessmentPath(data.out, data.run, data.force.slug), assessment);
   const cached = data.force.documents.filter((d) => cachedShas.has(d.sha256)).length;
   return { force: data.force.slug, category: assessment.category, documents: data.force.documents.length, cached, incomplete: unread };
@@ -66,7 +70,14 @@ export async function processOverview(job: Job, token?: string): Promise<Overvie
     warnings: data.warnings,
     forces: data.forces.map((f) => ({ slug: f.slug, name: f.name, warnings: f.warnings, documents: f.documents.map((d) => ({ file: d.file, sha256: d.sha256 })) })),
   };
-  await writeOutputs(data.out, assessments, data.reviewDate, ruleset, manifest);
+  // the letters the assess jobs made (an assess job of an earlier version made none: made here)
+  const letters = new Map<string, Promise<LetterFiles>>();
+  for (const f of data.forces) {
+    try {
+      letters.set(f.slug, Promise.resolve({ md: readFileSync(letterPath(data.out, data.run, f.slug, 'md'), 'utf8'), docx: readFileSync(letterPath(data.out, data.run, f.slug, 'docx')) }));
+    } catch { /* made by writeOutputs */ }
+  }
+  await writeOutputs(data.out, assessments, data.reviewDate, ruleset, manifest, letters);
   const sum = (k: 'documents' | 'cached' | 'incomplete') => summaries.reduce((a, s) => a + s[k], 0);
   return { forces: data.forces.length, documents: sum('documents'), cached: sum('cached'), incomplete: sum('incomplete') };
 }
@@ -79,8 +90,12 @@ function notRead(d: DocumentRef, reason: string): ExtractedDocument {
 }
 
 function writeJson(path: string, value: unknown): void {
+  writeAtomic(path, JSON.stringify(value));
+}
+
+function writeAtomic(path: string, data: string | Buffer): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(value));
+  writeFileSync(tmp, data);
   renameSync(tmp, path);
 }

@@ -200,6 +200,8 @@ export async function enqueueRun(plan: RunPlan, queues: Queues, retry?: RetryPol
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** How often the wait loop asks whether the run has ended (progress: every `pollMs`). */
+const END_POLL_MS = 100;
 
 /** Waits for the run's overview job, reporting progress in documents; rides out Redis outages. */
 export async function waitForRun(plan: RunPlan, queues: Queues, opts: { pollMs?: number; retry?: RetryPolicy; onProgress?: RunOptions['onProgress']; onNotice?: (line: string) => void; onPoll?: () => Promise<void>; timeoutMs?: number } = {}): Promise<OverviewSummary> {
@@ -209,6 +211,7 @@ export async function waitForRun(plan: RunPlan, queues: Queues, opts: { pollMs?:
   const deadline = opts.timeoutMs ? Date.now() + opts.timeoutMs : Infinity;
   let away: string | undefined;
   let requeued = 0;
+  let lastPoll = 0;
   for (;;) {
     try {
       const id = jobIds.overview(plan.run);
@@ -230,6 +233,9 @@ export async function waitForRun(plan: RunPlan, queues: Queues, opts: { pollMs?:
           throw new RunFailed(`the run failed: ${job.failedReason}${causes}\n\`plan-assessor jobs failed\` lists the failed jobs; fix the cause, then \`plan-assessor jobs retry --all\` or run the same command again.`);
         }
       }
+      // the run's end is looked for often (it is one cheap call); progress less often
+      if (Date.now() - lastPoll < (opts.pollMs ?? 500)) { await sleep(Math.min(END_POLL_MS, opts.pollMs ?? 500)); continue; }
+      lastPoll = Date.now();
       await opts.onPoll?.();
       if (opts.onProgress) {
         for (const f of plan.forces) {
@@ -250,7 +256,7 @@ export async function waitForRun(plan: RunPlan, queues: Queues, opts: { pollMs?:
       away = msg;
     }
     if (Date.now() > deadline) throw new RunFailed(`the run did not finish within ${opts.timeoutMs} ms${away ? ` (Redis: ${away})` : ''}`);
-    await sleep(opts.pollMs ?? 500);
+    await sleep(Math.min(END_POLL_MS, opts.pollMs ?? 500));
   }
 }
 

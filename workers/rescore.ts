@@ -47,7 +47,9 @@ export interface RescoreOptions {
   runDir: string;
   /** where to write the outputs (default: the run folder itself) */
   out?: string;
-  ruleset: Ruleset;
+  /** the rules, or how to load them: loaded while the threads start (their modules take as
+   * long to load as the rules) */
+  ruleset: Ruleset | (() => Ruleset);
   /** threads to analyse with (default: all cores) */
   threads?: number;
 }
@@ -73,7 +75,16 @@ export async function rescoreRun(opts: RescoreOptions): Promise<RescoreResult> {
   // Each force is assessed in a thread, where its passages are read from the cache, so only
   // its assessment and exclusions come back (not the hundreds of thousands of passages). The
   // threads start now, loading their modules while this one reads the previous findings.
-  const pool = assessPool({ ruleset: opts.ruleset, reviewDate: manifest.reviewDate }, opts.threads).warm();
+  let loaded!: (setup: AssessSetup) => void;
+  const pool = assessPool(new Promise<AssessSetup>((resolve) => { loaded = resolve; }), opts.threads).warm();
+  let ruleset: Ruleset;
+  try {
+    ruleset = typeof opts.ruleset === 'function' ? opts.ruleset() : opts.ruleset;
+  } catch (err) {
+    await pool.close();
+    throw err;
+  }
+  loaded({ ruleset, reviewDate: manifest.reviewDate });
   let previous: Findings;
   let outcomes: ForceOutcome[];
   const letters = new Map<string, Promise<LetterFiles>>();
@@ -97,7 +108,7 @@ export async function rescoreRun(opts: RescoreOptions): Promise<RescoreResult> {
         documents: force.documents.map((d) => ({ ...d, unread: unreadDocument(summaries.get(force.slug)?.get(d.file), d) })),
       });
       outcomes[i] = o;
-      const letter = letterFiles(o.assessment, manifest.reviewDate, opts.ruleset.letter, runDir);
+      const letter = letterFiles(o.assessment, manifest.reviewDate, ruleset.letter, runDir);
       letter.catch(() => {}); // a failure is thrown where writeOutputs awaits it
       letters.set(o.assessment.force, letter);
     }));
@@ -110,7 +121,7 @@ export async function rescoreRun(opts: RescoreOptions): Promise<RescoreResult> {
   }
   const t2 = performance.now();
   if (out !== runDir) linkTree(cacheDir, join(out, 'cache'));
-  const findings = await writeOutputs(out, outcomes.map((o) => o.assessment), manifest.reviewDate, opts.ruleset, { ...manifest, rulesDir: opts.ruleset.dir }, letters);
+  const findings = await writeOutputs(out, outcomes.map((o) => o.assessment), manifest.reviewDate, ruleset, { ...manifest, rulesDir: ruleset.dir }, letters);
   const changes: Changes = {
     schemaVersion: 1,
     reviewDate: manifest.reviewDate,
@@ -125,7 +136,7 @@ export async function rescoreRun(opts: RescoreOptions): Promise<RescoreResult> {
 }
 
 /** The thread pool that assesses whole forces from a run's caches. */
-function assessPool(setup: AssessSetup, threads?: number): ThreadPool<ForceTask, ForceOutcome> {
+function assessPool(setup: AssessSetup | Promise<AssessSetup>, threads?: number): ThreadPool<ForceTask, ForceOutcome> {
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js'; // tsx in development, dist in production
   return new ThreadPool<ForceTask, ForceOutcome>(new URL(`./assess-thread${ext}`, import.meta.url), threads, setup);
 }
