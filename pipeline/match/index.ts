@@ -917,7 +917,9 @@ export function match(segments: Segment[], rules: Rule[], review: Date, ctx: Mat
     if (!domain) m.tried = 'all';
   };
   for (const rule of topical) apply(rule, null);
-  const evidence = out.map((o) => new Set(o.hits.filter((h) => h.role === 'evidence').map((h) => h.item)));
+  // most passages have no hit: they share one empty set (never added to)
+  const none = new Set<string | null>();
+  const evidence = out.map((o) => (o.hits.length ? new Set(o.hits.filter((h) => h.role === 'evidence').map((h) => h.item)) : none));
   for (const rule of exclude) apply(rule, (i) => evidence[i].has(rule.item));
   const cued = out.map((m, i) => {
     const prev = out[i - 1];

@@ -43,7 +43,8 @@ function pdfBlocks(parts: Part[]): Block[] {
   const lines = pages.map((p) => p.text.split('\n'));
   const furniture = findFurniture(lines);
   const bodyLines = lines.map((ls, i) => ls.filter((l, j) => !furniture[i].has(j) && l.trim()).map((l) => collapseSpaces(l).trim()));
-  const lengths = bodyLines.flat().map((l) => l.length).sort((a, b) => a - b);
+  // an Int32Array sorts numerically without a comparator to call
+  const lengths = Int32Array.from(bodyLines.flat(), (l) => l.length).sort();
   const width = lengths.length ? lengths[Math.floor(lengths.length * 0.9)] : 80;
   const short = (l: string) => l.length < width * 0.72;
 

@@ -22,7 +22,9 @@ export interface Span { start: number; end: number }
 
 /** Whether UTF-16 code unit `c` is one that /\s/ matches (WhiteSpace or LineTerminator). */
 export function isSpace(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a)
+  // below U+00A0 only the space and tab to carriage return are (most characters are letters)
+  if (c < 0xa0) return c === 32 || (c >= 9 && c <= 13);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a)
     || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
