@@ -8,6 +8,7 @@ import { draft } from './draft/index.js';
 import type { Ruleset } from './rules/load.js';
 import type { Item } from './schemas.js';
 import { FORCES } from './forces.js';
+import { FORCE_AREAS } from './force-areas.js';
 
 export interface ForceInput {
   slug: string;
@@ -62,7 +63,10 @@ export function assessAnalysed(input: AnalysedForce, ruleset: Ruleset): ForceRes
   const matched: MatchedSegment[] = parts.flatMap((p) => p.segmented ? p.segmented.segments.map((segment, i) => ({ segment, hits: p.hits![i] })) : []);
   const t2 = performance.now();
   const otherForces = input.otherForces ?? FORCES.filter((f) => f.slug !== input.slug).map((f) => f.name);
-  const judgements = judge(matched, ruleset, { name: input.name, otherForces });
+  // the places each force polices; a force not in the list (a test's) has none of its own
+  const ownAreas = FORCE_AREAS[input.slug] ?? [];
+  const otherAreas = input.otherForces ? [] : Object.entries(FORCE_AREAS).filter(([slug]) => slug !== input.slug).flatMap(([, a]) => a);
+  const judgements = judge(matched, ruleset, { name: input.name, otherForces, ownAreas, otherAreas });
   const assessment = draft({ slug: input.slug, name: input.name }, parts.map((p) => summarise(p.doc)), judgements, ruleset.outcome, input.warnings ?? []);
   const t3 = performance.now();
   const sum = (k: 'segment' | 'match') => input.analyses.reduce((a, x) => a + x.timings[k], 0);

@@ -50,7 +50,13 @@ export interface ItemJudgement extends Criterion {
 }
 
 /** Who the submission is from, so that passages about another force's work do not count. */
-export interface Subject { name: string; otherForces: string[] }
+export interface Subject {
+  name: string;
+  otherForces: string[];
+  /** places this force polices, and those other forces police (pipeline/force-areas.ts) */
+  ownAreas?: readonly string[];
+  otherAreas?: readonly string[];
+}
 
 export function judge(matched: MatchedSegment[], ruleset: Ruleset, subject?: Subject): Record<Item, ItemJudgement> {
   const byId = new Map(ruleset.rules.map((r) => [r.id, r]));
@@ -68,13 +74,32 @@ export function judge(matched: MatchedSegment[], ruleset: Ruleset, subject?: Sub
  * the other force's work (fixture: dev-b/dorset, whose alliance partner's monitoring is live). */
 export function otherForceTest(subject?: Subject): (text: string) => boolean {
   if (!subject?.otherForces.length) return () => false;
+  const inOtherArea = otherAreaTest(subject);
   const short = (n: string) => n.replace(/\b(Police Service|Police|Constabulary|Service)\b/g, '').replace(/^(the)\s+/i, '').trim();
   const own = short(subject.name).toLowerCase();
   const others = subject.otherForces.map(short).filter((n) => n && !own.includes(n.toLowerCase()) && !n.toLowerCase().includes(own));
   if (!others.length) return () => false;
   const re = new RegExp(`\\b(${others.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\b`);
   const ours = new RegExp(`\\b(${own.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}|both forces|each force|all forces|the alliance|alliance-wide|the collaboration|two forces|the forces)\\b`, 'i');
-  return (text) => re.test(text) && !ours.test(text);
+  return (text) => (re.test(text) || inOtherArea(text)) && !ours.test(text);
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A passage that opens by placing itself in another force's area ("In Worcestershire and
+ * Herefordshire the unit now receives concerns…", fixture: dev-l/warwickshire, whose alliance
+ * partner polices those counties). The longest name wins ("In Blaenau Gwent" is read as that
+ * place, not as "Blaenau"). */
+export function otherAreaTest(subject: Pick<Subject, 'ownAreas' | 'otherAreas'>): (text: string) => boolean {
+  const other = new Set((subject.otherAreas ?? []).map((a) => a.toLowerCase()));
+  for (const a of subject.ownAreas ?? []) other.delete(a.toLowerCase());
+  if (!other.size) return () => false;
+  const names = [...new Set([...(subject.ownAreas ?? []), ...(subject.otherAreas ?? [])])].sort((a, b) => b.length - a.length);
+  const re = new RegExp(`^(?:in|across|within|throughout)\\s+(${names.map(escape).join('|')})(?![\\w-])`, 'i');
+  return (text) => {
+    const m = re.exec(text.trimStart());
+    return Boolean(m && other.has(m[1].toLowerCase()));
+  };
 }
 
 /** Which passages sit under a label or heading that names another force: a short sentence that

@@ -149,6 +149,16 @@ describe('reading in context', () => {
     expect(statusAs('Dyfed-Powys Police', 'ccu_capability', minutes)).toBe('commenced');
   });
 
+  it('a passage that opens in another force’s area is that force’s work', () => {
+    const text = 'In Worcestershire and Herefordshire the unit now receives concerns about officers from the domestic abuse services.';
+    const as = (slug: string, name: string) => assessForce({ slug, name, documents: [doc('d.txt', text)] }, ruleset, '2017-06-01').assessment.criteria.partner_relationships.status;
+    expect(as('west-mercia', 'West Mercia Police')).toBe('in_place');
+    expect(as('warwickshire', 'Warwickshire Police')).toBe('no_information');
+    // only an opening that places the passage: a partner's name is not a place
+    const named = 'The ACU now receives concerns about officers from the Worcestershire domestic abuse services.';
+    expect(assessForce({ slug: 'warwickshire', name: 'Warwickshire Police', documents: [doc('d.txt', named)] }, ruleset, '2017-06-01').assessment.criteria.partner_relationships.status).toBe('in_place');
+  });
+
   it('a row quoting the recommendation in one column still counts on the action in another', () => {
     const table = '| Ref | Recommendation | Action | Status |\n| --- | --- | --- | --- |\n' +
       '| 14 | All forces should have started to implement a plan to build relationships with the individuals and organisations that support vulnerable people | An intelligence-sharing protocol with the rape crisis centres, so that concerns about officers can be passed to the CCU | Not started |';
