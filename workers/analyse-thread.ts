@@ -13,7 +13,7 @@ import type { Rule } from '../pipeline/rules/schema.js';
 import type { ExtractedDocument } from '../pipeline/schemas.js';
 import { AnalysisCache, ExtractCache } from './cache.js';
 import { threadServe } from './pool.js';
-import { prefilter } from './prefilter.js';
+import { prefilter } from '../pipeline/match/prefilter.js';
 
 /** Given once per thread: the rules and the review date every task is analysed with. */
 export interface AnalyseSetup { rules: Rule[]; reviewDate: string }

@@ -70,21 +70,24 @@ export function judge(matched: MatchedSegment[], ruleset: Ruleset, subject?: Sub
   return out;
 }
 
+/** A force's name without "Police", "Constabulary" or a leading "the": how passages name it. */
+const forceShortName = (n: string) => n.replace(/\b(Police Service|Police|Constabulary|Service)\b/g, '').replace(/^(the)\s+/i, '').trim();
+
+/** `s` as a literal inside a regular expression. */
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** A passage that names another force, and neither this force nor both or all forces, is about
  * the other force's work (fixture: dev-b/dorset, whose alliance partner's monitoring is live). */
 export function otherForceTest(subject?: Subject): (text: string) => boolean {
   if (!subject?.otherForces.length) return () => false;
   const inOtherArea = otherAreaTest(subject);
-  const short = (n: string) => n.replace(/\b(Police Service|Police|Constabulary|Service)\b/g, '').replace(/^(the)\s+/i, '').trim();
-  const own = short(subject.name).toLowerCase();
-  const others = subject.otherForces.map(short).filter((n) => n && !own.includes(n.toLowerCase()) && !n.toLowerCase().includes(own));
+  const own = forceShortName(subject.name).toLowerCase();
+  const others = subject.otherForces.map(forceShortName).filter((n) => n && !own.includes(n.toLowerCase()) && !n.toLowerCase().includes(own));
   if (!others.length) return () => false;
-  const re = new RegExp(`\\b(${others.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\b`);
-  const ours = new RegExp(`\\b(${own.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}|both forces|each force|all forces|the alliance|alliance-wide|the collaboration|two forces|the forces)\\b`, 'i');
+  const re = new RegExp(`\\b(${others.map(escape).join('|')})\\b`);
+  const ours = new RegExp(`\\b(${escape(own)}|both forces|each force|all forces|the alliance|alliance-wide|the collaboration|two forces|the forces)\\b`, 'i');
   return (text) => (re.test(text) || inOtherArea(text)) && !ours.test(text);
 }
-
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A passage that opens by placing itself in another force's area ("In Worcestershire and
  * Herefordshire the unit now receives concerns…", fixture: dev-l/warwickshire, whose alliance
@@ -108,7 +111,7 @@ export function otherAreaTest(subject: Pick<Subject, 'ownAreas' | 'otherAreas'>)
  * dev-e/north-wales, minutes of a board where each force in turn reports its work). */
 export function otherForceLabels(matched: MatchedSegment[], aboutOther: (text: string) => boolean, subject?: Subject): boolean[] {
   const words = (t: string) => t.split(/\s+/).filter((w) => /[A-Za-z]/.test(w)).length;
-  const ownName = subject ? new RegExp(`\\b${subject.name.replace(/\b(Police Service|Police|Constabulary|Service)\b/g, '').trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'i') : null;
+  const ownName = subject ? new RegExp(`\\b${escape(forceShortName(subject.name))}\\b`, 'i') : null;
   const out: boolean[] = [];
   let heading: { document: string; other: boolean } | null = null;
   let label: { document: string; paragraph: number } | null = null;

@@ -4,20 +4,23 @@
 // the rule only where it can match (a rescore after a one-line change: about 14k evaluations of
 // the changed rule instead of 112k on the 450-document bench drop).
 //
-// The matcher's own gate takes one key of one condition of the rule; this one takes every
-// condition that constrains words positively, and every word of each term:
+// The matcher's own gates (index.ts: a rule's gate takes the smallest key set of one condition,
+// a list's gate the rarest key of each term) are coarser; this one takes every condition that
+// constrains words positively, and every word of each term. It reads terms into keys as the
+// matcher's compiler does; the two are meant to become one gate (until then, a change to how
+// terms match must change both, and prefilter.test.ts fails when they part):
 //   - a term (phrase, terms, starts, near) matches only where each of its words occurs (by
 //     stem; "=word" also by its stem; "word*" by a word that starts so, if 3 letters or more),
 //   - a list of terms where one of them does; `all` where every constrained child does; `any`
 //     where one child does (unconstrained if one of them is);
 //   - `none`, `not_after`, `date` and `column` constrain nothing here.
 // So it is sound by the same argument as the matcher's gate: a passage it sets aside lacks a
-// word that every way of matching the rule needs. workers/prefilter.test.ts checks that the
+// word that every way of matching the rule needs. pipeline/match/prefilter.test.ts checks that the
 // hits are the same with and without it.
-import type { AnalysisMemo } from '../pipeline/analyse.js';
-import { ruleKey, type MatchMemo, type PassageIndex, type Postings } from '../pipeline/match/index.js';
-import { stem, tokenize } from '../pipeline/match/tokens.js';
-import type { Condition, Rule } from '../pipeline/rules/schema.js';
+import type { AnalysisMemo } from '../analyse.js';
+import { ruleKey, type MatchMemo, type PassageIndex, type Postings } from './index.js';
+import { stem, tokenize } from './tokens.js';
+import type { Condition, Rule } from '../rules/schema.js';
 
 /** A necessary condition on a passage's words: a stem key ("*prefix" for a word prefix), all of
  * the gates, or one of them. null: no constraint. */

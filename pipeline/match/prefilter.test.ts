@@ -4,10 +4,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyse, type AnalysisMemo } from '../pipeline/analyse.js';
-import { extract } from '../pipeline/extract/index.js';
-import { ruleKey } from '../pipeline/match/index.js';
-import { loadRuleset } from '../pipeline/rules/load.js';
+import { analyse, type AnalysisMemo } from '../analyse.js';
+import { extract } from '../extract/index.js';
+import { ruleKey } from './index.js';
+import { loadRuleset } from '../rules/load.js';
 import { prefilter, ruleGateOf } from './prefilter.js';
 
 const review = new Date('2017-06-01T00:00:00Z');
