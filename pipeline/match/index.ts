@@ -695,7 +695,7 @@ function gatePostings(index: PassageIndex, table: GateTable, lexicon: Lexicon): 
 }
 
 /** The union of ascending passage lists, ascending. */
-function union(parts: Int32Array[]): Int32Array {
+export function union(parts: Int32Array[]): Int32Array {
   if (parts.length <= 1) return parts[0] ?? new Int32Array(0);
   const all = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
   let n = 0;

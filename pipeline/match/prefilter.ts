@@ -18,7 +18,7 @@
 // word that every way of matching the rule needs. pipeline/match/prefilter.test.ts checks that the
 // hits are the same with and without it.
 import type { AnalysisMemo } from '../analyse.js';
-import { ruleKey, type MatchMemo, type PassageIndex, type Postings } from './index.js';
+import { ruleKey, union, type MatchMemo, type PassageIndex, type Postings } from './index.js';
 import { stem, tokenize } from './tokens.js';
 import type { Condition, Rule } from '../rules/schema.js';
 
@@ -97,18 +97,6 @@ function intersect(a: Int32Array, b: Int32Array): Int32Array {
     else { out[n++] = a[i]; i++; j++; }
   }
   return out.subarray(0, n);
-}
-
-function union(parts: Int32Array[]): Int32Array {
-  const nonEmpty = parts.filter((p) => p.length);
-  if (nonEmpty.length <= 1) return nonEmpty[0] ?? EMPTY;
-  const all = new Int32Array(nonEmpty.reduce((n, p) => n + p.length, 0));
-  let n = 0;
-  for (const p of nonEmpty) { all.set(p, n); n += p.length; }
-  all.sort();
-  let u = 0;
-  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) all[u++] = all[i];
-  return all.subarray(0, u);
 }
 
 /** Looks keys up in one part's index: stems by key, prefixes over its words. */
